@@ -1,0 +1,46 @@
+// UniqueFd: a move-only owner of one file descriptor, closed on destruction.
+#pragma once
+
+#include <unistd.h>
+
+#include <utility>
+
+#include "faas/core/result.h"
+
+namespace faas {
+
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : fd_(fd) {}
+  UniqueFd(UniqueFd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
+  UniqueFd& operator=(UniqueFd&& o) noexcept {
+    if (this != &o) reset(std::exchange(o.fd_, -1));
+    return *this;
+  }
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  ~UniqueFd() { reset(); }
+
+  int get() const { return fd_; }
+  bool valid() const { return fd_ >= 0; }
+  explicit operator bool() const { return valid(); }
+  // Gives up ownership; the caller closes the fd.
+  [[nodiscard]] int release() { return std::exchange(fd_, -1); }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+// Both ends of a pipe, O_CLOEXEC.
+struct Pipe {
+  UniqueFd read;
+  UniqueFd write;
+  static Result<Pipe> create();
+};
+
+}  // namespace faas

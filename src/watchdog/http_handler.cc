@@ -1,0 +1,461 @@
+#include "http_handler.h"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/posix/stream_descriptor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <csignal>
+#include <cstdio>
+
+#include "faas/core/log.h"
+#include "faas/http/body.h"
+#include "function_log.h"
+
+namespace faas::watchdog {
+
+namespace net = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = http::bhttp;
+using http::error_code;
+using http::use_nothrow;
+using namespace net::experimental::awaitable_operators;
+
+struct HttpHandler::Conn {
+  beast::tcp_stream stream;
+  beast::flat_buffer buffer;
+  explicit Conn(net::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(64 * 1024); }
+};
+
+namespace {
+
+constexpr size_t kChunk = 64 * 1024;
+constexpr size_t kMaxIdle = 128;
+
+bool hop_by_hop(bhttp::field f) {
+  switch (f) {
+    case bhttp::field::connection:
+    case bhttp::field::keep_alive:
+    case bhttp::field::proxy_connection:
+    case bhttp::field::proxy_authenticate:
+    case bhttp::field::proxy_authorization:
+    case bhttp::field::te:
+    case bhttp::field::trailer:
+    case bhttp::field::transfer_encoding:
+    case bhttp::field::upgrade:
+    case bhttp::field::content_length:  // set from the parser's knowledge instead
+      return true;
+    default:
+      return false;
+  }
+}
+
+template <class From, class To>
+void copy_end_to_end(const From& from, To& to) {
+  for (const auto& f : from) {
+    if (!hop_by_hop(f.name())) to.insert(f.name_string(), f.value());
+  }
+}
+
+std::string seconds_text(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%f", s);
+  return buf;
+}
+
+http::awaitable<void> respond_internal(Exchange& x, bhttp::status status, std::string body) {
+  x.status = static_cast<unsigned>(status);
+  http::TextResponse r{.status = status, .body = std::move(body)};
+  r.version = x.version();
+  r.keep_alive = false;
+  x.keep_alive = false;
+  r.headers.emplace_back("X-OpenFaaS-Internal", "fwatchdog");
+  x.stream.expires_after(std::chrono::seconds(30));
+  co_await http::write_response(x.stream, std::move(r));
+}
+
+// One proxied call. Lives in serve()'s frame; both legs reference it.
+struct ProxyCall {
+  Exchange& x;
+  net::steady_timer timer;
+  HttpHandler::Conn* conn = nullptr;  // the upstream connection in use, closed on timeout
+  bool timed_out = false;
+  bool done = false;
+};
+
+http::awaitable<void> guard(ProxyCall& p, std::chrono::nanoseconds timeout) {
+  if (timeout.count() == 0) co_return;
+  p.timer.expires_after(timeout);
+  auto [ec] = co_await p.timer.async_wait(use_nothrow);
+  if (ec || p.done) co_return;
+  p.timed_out = true;
+  if (p.conn) {
+    error_code ignored;
+    p.conn->stream.socket().close(ignored);
+  }
+}
+
+// Copies bytes one way until EOF or error, then half-closes the destination.
+http::awaitable<void> pipe_bytes(beast::tcp_stream& from, beast::tcp_stream& to) {
+  std::unique_ptr<char[]> buf(new char[kChunk]);
+  for (;;) {
+    from.expires_never();
+    auto [ec, n] = co_await from.async_read_some(net::buffer(buf.get(), kChunk), use_nothrow);
+    if (n > 0) {
+      auto [wec, w] = co_await net::async_write(to, net::buffer(buf.get(), n), use_nothrow);
+      (void)w;
+      if (wec) break;
+    }
+    if (ec) break;
+  }
+  error_code ignored;
+  to.socket().shutdown(http::tcp::socket::shutdown_send, ignored);
+}
+
+http::awaitable<void> pump_output(net::any_io_executor ex, UniqueFd fd, LogOptions options) {
+  net::posix::stream_descriptor sd(ex, fd.release());
+  co_await pump_function_log(sd, options, nullptr);
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> parse_x_timeout(std::string_view value) {
+  if (value.empty()) return std::nullopt;
+  auto d = parse_duration(value);
+  if (!d || d->count() == 0) return std::nullopt;
+  return *d;
+}
+
+HttpHandler::HttpHandler(const WatchdogConfig& config, Environment env,
+                         http::tcp::endpoint upstream, ExitCallback on_upstream_exit)
+    : config_(config), env_(std::move(env)), upstream_(upstream), on_exit_(std::move(on_upstream_exit)) {}
+
+HttpHandler::~HttpHandler() = default;
+
+http::awaitable<bool> HttpHandler::start() {
+  auto ex = co_await net::this_coro::executor;
+  auto out = Pipe::create();
+  auto err = Pipe::create();
+  if (!out || !err) co_return false;
+  auto child = os::ChildProcess::spawn({.argv = config_.fprocess,
+                                        .env = to_envp(env_),
+                                        .stdout_fd = out->write.get(),
+                                        .stderr_fd = err->write.get()});
+  if (!child) {
+    log_error("cannot start upstream: " + child.error().message());
+    co_return false;
+  }
+  log_info("Started upstream (" + config_.fprocess[0] + ") pid " + std::to_string(child->pid()) +
+           ", proxying to " + config_.upstream_url);
+  child_ = std::make_shared<os::ChildProcess>(std::move(*child));
+  LogOptions o{.prefix = config_.prefix_logs,
+               .max_line = config_.log_buffer_size < 0 ? SIZE_MAX
+                                                        : static_cast<size_t>(config_.log_buffer_size)};
+  LogOptions stderr_options = o;
+  o.label = "stdout";
+  net::co_spawn(ex, pump_output(ex, std::move(out->read), o), net::detached);
+  net::co_spawn(ex, pump_output(ex, std::move(err->read), stderr_options), net::detached);
+  net::co_spawn(ex, supervise(child_), net::detached);
+  net::co_spawn(ex, wait_until_accepting(), net::detached);
+  co_return true;
+}
+
+http::awaitable<void> HttpHandler::supervise(std::shared_ptr<os::ChildProcess> child) {
+  auto ex = co_await net::this_coro::executor;
+  auto status = co_await child->async_wait(ex);
+  ready_ = false;
+  if (stopping_) co_return;
+  log_error("upstream process exited (" + status.describe() + "); fwatchdog exits so the replica "
+            "is restarted");
+  on_exit_(status.signal ? 128 + status.signal : (status.code ? status.code : 1));
+}
+
+http::awaitable<void> HttpHandler::wait_until_accepting() {
+  auto ex = co_await net::this_coro::executor;
+  auto delay = std::chrono::milliseconds(5);
+  while (!stopping_ && child_ && !child_->exited()) {
+    beast::tcp_stream probe(ex);
+    probe.expires_after(std::chrono::seconds(1));
+    auto [ec] = co_await probe.async_connect(upstream_, use_nothrow);
+    if (!ec) {
+      ready_ = true;
+      log_info("Upstream is accepting connections");
+      co_return;
+    }
+    net::steady_timer t(ex, delay);
+    co_await t.async_wait(use_nothrow);
+    delay = std::min<std::chrono::milliseconds>(delay * 2, std::chrono::milliseconds(100));
+  }
+}
+
+http::awaitable<void> HttpHandler::stop() {
+  stopping_ = true;
+  idle_.clear();
+  if (!child_ || child_->exited()) co_return;
+  auto ex = co_await net::this_coro::executor;
+  child_->signal(SIGTERM);
+  net::steady_timer grace(ex, config_.write_timeout);
+  auto child = child_;
+  co_await (child->async_wait(ex) || grace.async_wait(use_nothrow));
+  child_->kill_group(SIGKILL);
+}
+
+http::awaitable<std::unique_ptr<HttpHandler::Conn>> HttpHandler::acquire(bool& reused,
+                                                                         error_code& ec) {
+  while (!idle_.empty()) {
+    auto c = std::move(idle_.back());
+    idle_.pop_back();
+    if (c->stream.socket().is_open()) {
+      reused = true;
+      co_return c;
+    }
+  }
+  reused = false;
+  auto c = std::make_unique<Conn>(co_await net::this_coro::executor);
+  c->stream.expires_after(std::chrono::seconds(10));
+  auto [e] = co_await c->stream.async_connect(upstream_, use_nothrow);
+  ec = e;
+  if (e) co_return nullptr;
+  c->stream.socket().set_option(http::tcp::no_delay(true), e);
+  co_return c;
+}
+
+void HttpHandler::release(std::unique_ptr<Conn> conn) {
+  if (idle_.size() < kMaxIdle && !stopping_) {
+    conn->stream.expires_never();
+    idle_.push_back(std::move(conn));
+  }
+}
+
+namespace {
+
+// Sends the request header and streams the client's body to the upstream.
+// Returns the number of body bytes forwarded, or an error (ec) from either side.
+struct SendResult {
+  error_code upstream_ec;
+  bool client_failed = false;
+  std::uint64_t body_bytes = 0;
+};
+
+http::awaitable<SendResult> send_request(Exchange& x, beast::tcp_stream& up, bool buffer_body,
+                                         std::size_t buffer_limit) {
+  SendResult result;
+  const auto& in = x.request();
+  bhttp::request<bhttp::buffer_body> req;
+  req.method_string(in.method_string());
+  req.target(in.target());
+  req.version(11);
+  copy_end_to_end(in, req);
+  req.keep_alive(true);
+  std::string whole;
+  if (buffer_body) {
+    auto body = co_await http::read_body_all(x.stream, x.buffer, x.parser, buffer_limit);
+    if (!body) {
+      result.client_failed = true;
+      co_return result;
+    }
+    whole = std::move(*body);
+    req.content_length(whole.size());
+  } else if (auto len = x.parser.content_length()) {
+    req.content_length(*len);
+  } else if (x.parser.chunked()) {
+    req.chunked(true);
+  }
+  bhttp::request_serializer<bhttp::buffer_body> sr(req);
+  req.body().data = nullptr;
+  req.body().more = true;
+  up.expires_never();
+  if (auto [ec, n] = co_await bhttp::async_write_header(up, sr, use_nothrow); ec) {
+    result.upstream_ec = ec;
+    co_return result;
+  }
+  auto write_piece = [&](char* data, size_t size, bool more) -> http::awaitable<error_code> {
+    req.body().data = data;
+    req.body().size = size;
+    req.body().more = more;
+    auto [ec, n] = co_await bhttp::async_write(up, sr, use_nothrow);
+    co_return ec == bhttp::error::need_buffer ? error_code{} : ec;
+  };
+  if (buffer_body) {
+    if (!whole.empty()) result.upstream_ec = co_await write_piece(whole.data(), whole.size(), true);
+    result.body_bytes = whole.size();
+  } else {
+    std::unique_ptr<char[]> buf(new char[kChunk]);
+    for (;;) {
+      x.stream.expires_after(std::chrono::seconds(30));
+      auto n = co_await http::read_body_some(x.stream, x.buffer, x.parser,
+                                             std::span<char>(buf.get(), kChunk));
+      if (!n) {
+        result.client_failed = true;
+        co_return result;
+      }
+      if (*n == 0) break;
+      result.body_bytes += *n;
+      if ((result.upstream_ec = co_await write_piece(buf.get(), *n, true))) co_return result;
+    }
+  }
+  if (!result.upstream_ec) result.upstream_ec = co_await write_piece(nullptr, 0, false);
+  co_return result;
+}
+
+// Streams the upstream's response body to the client. Returns false if either side failed.
+http::awaitable<bool> relay_response(Exchange& x, HttpHandler::Conn& up, http::ResponseParser& rp,
+                                     const WatchdogConfig& config) {
+  const auto& in = rp.get();
+  bhttp::response<bhttp::buffer_body> res{in.result(), x.version()};
+  res.reason(in.reason());
+  copy_end_to_end(in, res);
+  res.set("X-Duration-Seconds", seconds_text(x.seconds()));
+  res.keep_alive(x.keep_alive);
+  const bool head = x.request().method() == bhttp::verb::head;
+  const unsigned code = static_cast<unsigned>(in.result());
+  const bool bodiless = head || code == 204 || code == 304 || code / 100 == 1;
+  if (auto len = rp.content_length(); len && !head) {
+    res.content_length(*len);
+  } else if (head && in.count(bhttp::field::content_length)) {
+    res.set(bhttp::field::content_length, in[bhttp::field::content_length]);
+  } else if (!bodiless) {
+    if (x.version() >= 11) {
+      res.chunked(true);
+    } else {
+      res.keep_alive(false);
+      x.keep_alive = false;
+    }
+  }
+  x.status = code;
+  bhttp::response_serializer<bhttp::buffer_body> sr(res);
+  res.body().data = nullptr;
+  res.body().more = !bodiless;
+  x.stream.expires_after(config.write_timeout);
+  if (auto [ec, n] = co_await bhttp::async_write_header(x.stream, sr, use_nothrow); ec) co_return false;
+  if (bodiless) co_return true;
+  std::unique_ptr<char[]> buf(new char[kChunk]);
+  for (;;) {
+    auto n = co_await http::read_body_some(up.stream, up.buffer, rp, std::span<char>(buf.get(), kChunk));
+    if (!n) co_return false;
+    res.body().data = *n ? buf.get() : nullptr;
+    res.body().size = *n;
+    res.body().more = *n != 0;
+    x.stream.expires_after(config.write_timeout);
+    auto [ec, w] = co_await bhttp::async_write(x.stream, sr, use_nothrow);
+    if (ec && ec != bhttp::error::need_buffer) co_return false;
+    x.response_bytes += *n;
+    if (*n == 0) co_return true;
+  }
+}
+
+}  // namespace
+
+http::awaitable<void> HttpHandler::serve(Exchange& x) {
+  auto ex = co_await net::this_coro::executor;
+  auto timeout = config_.exec_timeout;
+  if (auto it = x.request().find("X-Timeout"); it != x.request().end()) {
+    if (auto t = parse_x_timeout(it->value()); t && (timeout.count() == 0 || *t < timeout)) timeout = *t;
+  }
+  x.keep_alive = x.request().keep_alive();
+  if (x.request().count(bhttp::field::upgrade)) co_return co_await tunnel(x);
+  ProxyCall p{.x = x, .timer = net::steady_timer(ex)};
+
+  auto proxy = [&]() -> http::awaitable<void> {  // NOLINT: awaited in this frame, captures outlive it
+    std::unique_ptr<Conn> conn;
+    std::optional<http::ResponseParser> rp;
+    for (int attempt = 0;; ++attempt) {
+      bool reused = false;
+      error_code ec;
+      conn = co_await acquire(reused, ec);
+      if (!conn) {
+        co_await respond_internal(x, bhttp::status::bad_gateway,
+                                  "Can't reach upstream " + config_.upstream_url + ": " + ec.message() + "\n");
+        co_return;
+      }
+      p.conn = conn.get();
+      auto sent = co_await send_request(x, conn->stream, config_.buffer_http, config_.max_buffered_body);
+      if (sent.client_failed) {
+        x.keep_alive = false;
+        x.status = 499;  // client closed request
+        co_return;
+      }
+      rp.emplace();
+      rp->body_limit(boost::none);
+      if (x.request().method() == bhttp::verb::head) rp->skip(true);
+      if (!sent.upstream_ec) {
+        auto [rec, n] = co_await bhttp::async_read_header(conn->stream, conn->buffer, *rp, use_nothrow);
+        sent.upstream_ec = rec;
+      }
+      if (!sent.upstream_ec) break;
+      // A pooled connection the upstream had already closed: retry once on a fresh one, but only
+      // when no body bytes were consumed from the client.
+      if (reused && attempt == 0 && sent.body_bytes == 0 && !p.timed_out) continue;
+      if (p.timed_out) {
+        co_await respond_internal(x, bhttp::status::gateway_timeout,
+                                  "Upstream did not answer within " + format_duration(timeout) + "\n");
+      } else {
+        co_await respond_internal(x, bhttp::status::bad_gateway,
+                                  "Upstream failed: " + sent.upstream_ec.message() + "\n");
+      }
+      co_return;
+    }
+    bool ok = co_await relay_response(x, *conn, *rp, config_);
+    p.conn = nullptr;
+    if (!ok || p.timed_out) {
+      x.keep_alive = false;
+      co_return;
+    }
+    if (rp->keep_alive()) release(std::move(conn));
+  };
+  auto run = [&]() -> http::awaitable<void> {  // NOLINT: as above
+    co_await proxy();
+    p.done = true;
+    p.timer.cancel();
+  };
+  co_await (run() && guard(p, timeout));
+}
+
+// Upgrade requests (WebSocket): forward the handshake; on 101 the connection becomes a byte tunnel
+// in both directions until either side closes. Any other answer is relayed as a normal response.
+http::awaitable<void> HttpHandler::tunnel(Exchange& x) {
+  x.keep_alive = false;
+  bool reused = false;
+  error_code ec;
+  idle_.clear();  // never tunnel over a pooled connection
+  auto conn = co_await acquire(reused, ec);
+  if (!conn) {
+    co_await respond_internal(x, bhttp::status::bad_gateway,
+                              "Can't reach upstream " + config_.upstream_url + ": " + ec.message() + "\n");
+    co_return;
+  }
+  bhttp::request<bhttp::empty_body> req;
+  req.method_string(x.request().method_string());
+  req.target(x.request().target());
+  req.version(11);
+  for (const auto& f : x.request()) req.insert(f.name_string(), f.value());
+  if (auto [wec, n] = co_await bhttp::async_write(conn->stream, req, use_nothrow); wec) {
+    co_await respond_internal(x, bhttp::status::bad_gateway, "Upstream failed: " + wec.message() + "\n");
+    co_return;
+  }
+  bhttp::response_parser<bhttp::string_body> rp;
+  rp.body_limit(config_.max_buffered_body);
+  conn->stream.expires_after(config_.exec_timeout.count() ? config_.exec_timeout : std::chrono::seconds(30));
+  if (auto [rec, n] = co_await bhttp::async_read(conn->stream, conn->buffer, rp, use_nothrow); rec) {
+    co_await respond_internal(x, bhttp::status::bad_gateway, "Upstream failed: " + rec.message() + "\n");
+    co_return;
+  }
+  auto res = rp.release();
+  x.status = res.result_int();
+  x.stream.expires_after(config_.write_timeout);
+  if (auto [wec, n] = co_await bhttp::async_write(x.stream, res, use_nothrow); wec) co_return;
+  if (x.status != 101) co_return;
+  // Bytes that arrived behind the headers belong to the tunnel.
+  if (x.buffer.size()) {
+    co_await net::async_write(conn->stream, x.buffer.data(), use_nothrow);
+    x.buffer.consume(x.buffer.size());
+  }
+  if (conn->buffer.size()) {
+    co_await net::async_write(x.stream, conn->buffer.data(), use_nothrow);
+    conn->buffer.consume(conn->buffer.size());
+  }
+  co_await (pipe_bytes(x.stream, conn->stream) && pipe_bytes(conn->stream, x.stream));
+}
+
+}  // namespace faas::watchdog
