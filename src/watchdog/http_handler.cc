@@ -22,6 +22,14 @@ using http::error_code;
 using http::use_nothrow;
 using namespace net::experimental::awaitable_operators;
 
+// The exec_timeout / X-Timeout bound of one proxied call.
+struct ProxyDeadline {
+  net::steady_timer timer;
+  HttpHandler::Conn* conn = nullptr;  // closed when the deadline passes
+  bool expired = false;
+  bool done = false;
+};
+
 struct HttpHandler::Conn {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
@@ -73,27 +81,6 @@ http::awaitable<void> respond_internal(Exchange& x, bhttp::status status, std::s
   r.headers.emplace_back("X-OpenFaaS-Internal", "fwatchdog");
   x.stream.expires_after(std::chrono::seconds(30));
   co_await http::write_response(x.stream, std::move(r));
-}
-
-// One proxied call. Lives in serve()'s frame; both legs reference it.
-struct ProxyCall {
-  Exchange& x;
-  net::steady_timer timer;
-  HttpHandler::Conn* conn = nullptr;  // the upstream connection in use, closed on timeout
-  bool timed_out = false;
-  bool done = false;
-};
-
-http::awaitable<void> guard(ProxyCall& p, std::chrono::nanoseconds timeout) {
-  if (timeout.count() == 0) co_return;
-  p.timer.expires_after(timeout);
-  auto [ec] = co_await p.timer.async_wait(use_nothrow);
-  if (ec || p.done) co_return;
-  p.timed_out = true;
-  if (p.conn) {
-    error_code ignored;
-    p.conn->stream.socket().close(ignored);
-  }
 }
 
 // Copies bytes one way until EOF or error, then half-closes the destination.
@@ -230,118 +217,159 @@ void HttpHandler::release(std::unique_ptr<Conn> conn) {
 
 namespace {
 
-// Sends the request header and streams the client's body to the upstream.
-// Returns the number of body bytes forwarded, or an error (ec) from either side.
-struct SendResult {
-  error_code upstream_ec;
-  bool client_failed = false;
-  std::uint64_t body_bytes = 0;
-};
-
-http::awaitable<SendResult> send_request(Exchange& x, beast::tcp_stream& up, bool buffer_body,
-                                         std::size_t buffer_limit) {
-  SendResult result;
-  const auto& in = x.request();
+// One proxied call: the request body goes up while the response comes down, concurrently, so an
+// upstream that answers while still reading (an echo, a transcoder) cannot deadlock against us.
+// Lives in serve()'s frame; every leg references it.
+struct Proxy {
+  Exchange& x;
+  HttpHandler::Conn& up;
+  const WatchdogConfig& config;
   bhttp::request<bhttp::buffer_body> req;
-  req.method_string(in.method_string());
-  req.target(in.target());
-  req.version(11);
-  copy_end_to_end(in, req);
-  req.keep_alive(true);
-  std::string whole;
-  if (buffer_body) {
-    auto body = co_await http::read_body_all(x.stream, x.buffer, x.parser, buffer_limit);
-    if (!body) {
-      result.client_failed = true;
-      co_return result;
+  std::optional<bhttp::request_serializer<bhttp::buffer_body>> sr;
+  http::ResponseParser rp;
+  std::string buffered;  // buffer_http: the whole request body
+  std::uint64_t body_bytes = 0;
+  bool client_failed = false;
+  bool upload_done = false;
+  error_code upstream_ec;
+  bool head_ok = false;
+  bool response_ok = false;
+  bool response_started = false;
+
+  Proxy(Exchange& x_, HttpHandler::Conn& up_, const WatchdogConfig& c) : x(x_), up(up_), config(c) {
+    const auto& in = x.request();
+    req.method_string(in.method_string());
+    req.target(in.target());
+    req.version(11);
+    copy_end_to_end(in, req);
+    req.keep_alive(true);
+    rp.body_limit(boost::none);
+    if (in.method() == bhttp::verb::head) rp.skip(true);
+  }
+
+  void frame_body() {
+    if (config.buffer_http) {
+      req.content_length(buffered.size());
+    } else if (auto len = x.parser.content_length()) {
+      req.content_length(*len);
+    } else if (x.parser.chunked()) {
+      req.chunked(true);
     }
-    whole = std::move(*body);
-    req.content_length(whole.size());
-  } else if (auto len = x.parser.content_length()) {
-    req.content_length(*len);
-  } else if (x.parser.chunked()) {
-    req.chunked(true);
+    sr.emplace(req);
+    req.body().data = nullptr;
+    req.body().more = true;
   }
-  bhttp::request_serializer<bhttp::buffer_body> sr(req);
-  req.body().data = nullptr;
-  req.body().more = true;
-  up.expires_never();
-  if (auto [ec, n] = co_await bhttp::async_write_header(up, sr, use_nothrow); ec) {
-    result.upstream_ec = ec;
-    co_return result;
+
+  http::awaitable<error_code> write_header() {
+    up.stream.expires_never();
+    auto [ec, n] = co_await bhttp::async_write_header(up.stream, *sr, use_nothrow);
+    co_return ec;
   }
-  auto write_piece = [&](char* data, size_t size, bool more) -> http::awaitable<error_code> {
+
+  http::awaitable<error_code> write_piece(char* data, size_t size, bool more) {
     req.body().data = data;
     req.body().size = size;
     req.body().more = more;
-    auto [ec, n] = co_await bhttp::async_write(up, sr, use_nothrow);
+    auto [ec, n] = co_await bhttp::async_write(up.stream, *sr, use_nothrow);
     co_return ec == bhttp::error::need_buffer ? error_code{} : ec;
-  };
-  if (buffer_body) {
-    if (!whole.empty()) result.upstream_ec = co_await write_piece(whole.data(), whole.size(), true);
-    result.body_bytes = whole.size();
-  } else {
+  }
+
+  http::awaitable<void> upload() {
+    if (config.buffer_http) {
+      if (!buffered.empty()) upstream_ec = co_await write_piece(buffered.data(), buffered.size(), true);
+      body_bytes = buffered.size();
+    } else {
+      std::unique_ptr<char[]> buf(new char[kChunk]);
+      for (;;) {
+        x.stream.expires_after(config.read_timeout);
+        auto n = co_await http::read_body_some(x.stream, x.buffer, x.parser,
+                                               std::span<char>(buf.get(), kChunk));
+        if (!n) {
+          if (!response_ok) {
+            client_failed = true;
+            error_code ignored;
+            up.stream.socket().close(ignored);  // abort the download leg too
+          }
+          co_return;
+        }
+        if (*n == 0) break;
+        body_bytes += *n;
+        if ((upstream_ec = co_await write_piece(buf.get(), *n, true))) co_return;
+      }
+    }
+    if (!upstream_ec) upstream_ec = co_await write_piece(nullptr, 0, false);
+    upload_done = true;
+  }
+
+  http::awaitable<void> download() {
+    auto [ec, n] = co_await bhttp::async_read_header(up.stream, up.buffer, rp, use_nothrow);
+    if (ec) {
+      if (!upstream_ec) upstream_ec = ec;
+      co_return;
+    }
+    head_ok = true;
+    response_ok = co_await relay();
+    if (!upload_done) {
+      // The upstream answered without reading the whole body: stop reading it from the client.
+      x.keep_alive = false;
+      error_code ignored;
+      x.stream.socket().cancel(ignored);
+    }
+  }
+
+  // Streams the upstream's response to the client. False if either side failed.
+  http::awaitable<bool> relay() {
+    const auto& in = rp.get();
+    bhttp::response<bhttp::buffer_body> res{in.result(), x.version()};
+    res.reason(in.reason());
+    copy_end_to_end(in, res);
+    res.set("X-Duration-Seconds", seconds_text(x.seconds()));
+    const bool head = x.request().method() == bhttp::verb::head;
+    const unsigned code = static_cast<unsigned>(in.result());
+    const bool bodiless = head || code == 204 || code == 304 || code / 100 == 1;
+    if (auto len = rp.content_length(); len && !head) {
+      res.content_length(*len);
+    } else if (head && in.count(bhttp::field::content_length)) {
+      res.set(bhttp::field::content_length, in[bhttp::field::content_length]);
+    } else if (!bodiless && x.version() >= 11) {
+      res.chunked(true);
+    } else if (!bodiless) {
+      x.keep_alive = false;  // HTTP/1.0 client: the body ends with the connection
+    }
+    res.keep_alive(x.keep_alive);
+    x.status = code;
+    response_started = true;
+    bhttp::response_serializer<bhttp::buffer_body> out(res);
+    res.body().data = nullptr;
+    res.body().more = !bodiless;
+    x.stream.expires_after(config.write_timeout);
+    if (auto [ec, n] = co_await bhttp::async_write_header(x.stream, out, use_nothrow); ec) co_return false;
+    if (bodiless) co_return true;
     std::unique_ptr<char[]> buf(new char[kChunk]);
     for (;;) {
-      x.stream.expires_after(std::chrono::seconds(30));
-      auto n = co_await http::read_body_some(x.stream, x.buffer, x.parser,
-                                             std::span<char>(buf.get(), kChunk));
-      if (!n) {
-        result.client_failed = true;
-        co_return result;
-      }
-      if (*n == 0) break;
-      result.body_bytes += *n;
-      if ((result.upstream_ec = co_await write_piece(buf.get(), *n, true))) co_return result;
+      auto n = co_await http::read_body_some(up.stream, up.buffer, rp, std::span<char>(buf.get(), kChunk));
+      if (!n) co_return false;
+      res.body().data = *n ? buf.get() : nullptr;
+      res.body().size = *n;
+      res.body().more = *n != 0;
+      x.stream.expires_after(config.write_timeout);
+      auto [ec, w] = co_await bhttp::async_write(x.stream, out, use_nothrow);
+      if (ec && ec != bhttp::error::need_buffer) co_return false;
+      x.response_bytes += *n;
+      if (*n == 0) co_return true;
     }
   }
-  if (!result.upstream_ec) result.upstream_ec = co_await write_piece(nullptr, 0, false);
-  co_return result;
-}
+};
 
-// Streams the upstream's response body to the client. Returns false if either side failed.
-http::awaitable<bool> relay_response(Exchange& x, HttpHandler::Conn& up, http::ResponseParser& rp,
-                                     const WatchdogConfig& config) {
-  const auto& in = rp.get();
-  bhttp::response<bhttp::buffer_body> res{in.result(), x.version()};
-  res.reason(in.reason());
-  copy_end_to_end(in, res);
-  res.set("X-Duration-Seconds", seconds_text(x.seconds()));
-  res.keep_alive(x.keep_alive);
-  const bool head = x.request().method() == bhttp::verb::head;
-  const unsigned code = static_cast<unsigned>(in.result());
-  const bool bodiless = head || code == 204 || code == 304 || code / 100 == 1;
-  if (auto len = rp.content_length(); len && !head) {
-    res.content_length(*len);
-  } else if (head && in.count(bhttp::field::content_length)) {
-    res.set(bhttp::field::content_length, in[bhttp::field::content_length]);
-  } else if (!bodiless) {
-    if (x.version() >= 11) {
-      res.chunked(true);
-    } else {
-      res.keep_alive(false);
-      x.keep_alive = false;
-    }
-  }
-  x.status = code;
-  bhttp::response_serializer<bhttp::buffer_body> sr(res);
-  res.body().data = nullptr;
-  res.body().more = !bodiless;
-  x.stream.expires_after(config.write_timeout);
-  if (auto [ec, n] = co_await bhttp::async_write_header(x.stream, sr, use_nothrow); ec) co_return false;
-  if (bodiless) co_return true;
-  std::unique_ptr<char[]> buf(new char[kChunk]);
-  for (;;) {
-    auto n = co_await http::read_body_some(up.stream, up.buffer, rp, std::span<char>(buf.get(), kChunk));
-    if (!n) co_return false;
-    res.body().data = *n ? buf.get() : nullptr;
-    res.body().size = *n;
-    res.body().more = *n != 0;
-    x.stream.expires_after(config.write_timeout);
-    auto [ec, w] = co_await bhttp::async_write(x.stream, sr, use_nothrow);
-    if (ec && ec != bhttp::error::need_buffer) co_return false;
-    x.response_bytes += *n;
-    if (*n == 0) co_return true;
+http::awaitable<void> enforce(ProxyDeadline& d, std::chrono::nanoseconds timeout) {
+  if (timeout.count() == 0) co_return;
+  d.timer.expires_after(timeout);
+  auto [ec] = co_await d.timer.async_wait(use_nothrow);
+  if (ec || d.done) co_return;
+  d.expired = true;
+  if (d.conn) {
+    error_code ignored;
+    d.conn->stream.socket().close(ignored);
   }
 }
 
@@ -355,61 +383,71 @@ http::awaitable<void> HttpHandler::serve(Exchange& x) {
   }
   x.keep_alive = x.request().keep_alive();
   if (x.request().count(bhttp::field::upgrade)) co_return co_await tunnel(x);
-  ProxyCall p{.x = x, .timer = net::steady_timer(ex)};
+  ProxyDeadline deadline{.timer = net::steady_timer(ex)};
+  auto call = [&]() -> http::awaitable<void> {  // NOLINT: awaited below, in this frame
+    co_await proxy(x, deadline);
+    deadline.done = true;
+    deadline.timer.cancel();
+  };
+  co_await (call() && enforce(deadline, timeout));
+}
 
-  auto proxy = [&]() -> http::awaitable<void> {  // NOLINT: awaited in this frame, captures outlive it
-    std::unique_ptr<Conn> conn;
-    std::optional<http::ResponseParser> rp;
-    for (int attempt = 0;; ++attempt) {
-      bool reused = false;
-      error_code ec;
-      conn = co_await acquire(reused, ec);
-      if (!conn) {
-        co_await respond_internal(x, bhttp::status::bad_gateway,
-                                  "Can't reach upstream " + config_.upstream_url + ": " + ec.message() + "\n");
-        co_return;
-      }
-      p.conn = conn.get();
-      auto sent = co_await send_request(x, conn->stream, config_.buffer_http, config_.max_buffered_body);
-      if (sent.client_failed) {
-        x.keep_alive = false;
-        x.status = 499;  // client closed request
-        co_return;
-      }
-      rp.emplace();
-      rp->body_limit(boost::none);
-      if (x.request().method() == bhttp::verb::head) rp->skip(true);
-      if (!sent.upstream_ec) {
-        auto [rec, n] = co_await bhttp::async_read_header(conn->stream, conn->buffer, *rp, use_nothrow);
-        sent.upstream_ec = rec;
-      }
-      if (!sent.upstream_ec) break;
-      // A pooled connection the upstream had already closed: retry once on a fresh one, but only
-      // when no body bytes were consumed from the client.
-      if (reused && attempt == 0 && sent.body_bytes == 0 && !p.timed_out) continue;
-      if (p.timed_out) {
-        co_await respond_internal(x, bhttp::status::gateway_timeout,
-                                  "Upstream did not answer within " + format_duration(timeout) + "\n");
-      } else {
-        co_await respond_internal(x, bhttp::status::bad_gateway,
-                                  "Upstream failed: " + sent.upstream_ec.message() + "\n");
-      }
+http::awaitable<void> HttpHandler::proxy(Exchange& x, ProxyDeadline& deadline) {
+  std::string buffered;
+  if (config_.buffer_http) {
+    auto body = co_await http::read_body_all(x.stream, x.buffer, x.parser, config_.max_buffered_body);
+    if (!body) {
+      co_await respond_internal(x, bhttp::status::bad_request, body.error().message() + "\n");
       co_return;
     }
-    bool ok = co_await relay_response(x, *conn, *rp, config_);
-    p.conn = nullptr;
-    if (!ok || p.timed_out) {
+    buffered = std::move(*body);
+  }
+  const bool has_body = config_.buffer_http ? !buffered.empty()
+                                            : !x.parser.is_done();
+  for (int attempt = 0;; ++attempt) {
+    bool reused = false;
+    error_code ec;
+    auto conn = co_await acquire(reused, ec);
+    if (!conn) {
+      co_await respond_internal(x, bhttp::status::bad_gateway,
+                                "Can't reach upstream " + config_.upstream_url + ": " + ec.message() + "\n");
+      co_return;
+    }
+    deadline.conn = conn.get();
+    Proxy p(x, *conn, config_);
+    p.buffered = std::move(buffered);
+    p.frame_body();
+    p.upstream_ec = co_await p.write_header();
+    if (!p.upstream_ec) co_await (p.upload() && p.download());
+    deadline.conn = nullptr;
+    if (p.client_failed) {
       x.keep_alive = false;
+      x.status = 499;  // the client closed the request
       co_return;
     }
-    if (rp->keep_alive()) release(std::move(conn));
-  };
-  auto run = [&]() -> http::awaitable<void> {  // NOLINT: as above
-    co_await proxy();
-    p.done = true;
-    p.timer.cancel();
-  };
-  co_await (run() && guard(p, timeout));
+    if (p.head_ok) {
+      if (!p.response_ok || deadline.expired) {
+        x.keep_alive = false;  // headers already sent: a cut connection is the only signal left
+      } else if (p.rp.keep_alive() && p.upload_done) {
+        release(std::move(conn));
+      }
+      co_return;
+    }
+    // A pooled connection the upstream had already closed: retry once on a fresh one, when no
+    // body had to be sent (nothing was consumed from the client).
+    if (reused && attempt == 0 && !has_body && !deadline.expired) {
+      buffered = std::move(p.buffered);
+      continue;
+    }
+    if (deadline.expired) {
+      co_await respond_internal(x, bhttp::status::gateway_timeout,
+                                "Upstream did not answer within the function's timeout\n");
+    } else {
+      co_await respond_internal(x, bhttp::status::bad_gateway,
+                                "Upstream failed: " + p.upstream_ec.message() + "\n");
+    }
+    co_return;
+  }
 }
 
 // Upgrade requests (WebSocket): forward the handshake; on 101 the connection becomes a byte tunnel

@@ -23,6 +23,8 @@
 
 namespace faas::watchdog {
 
+struct ProxyDeadline;
+
 class HttpHandler final : public Handler {
  public:
   using ExitCallback = std::function<void(int exit_code)>;
@@ -40,6 +42,7 @@ class HttpHandler final : public Handler {
 
  private:
   http::awaitable<void> tunnel(Exchange& x);
+  http::awaitable<void> proxy(Exchange& x, ProxyDeadline& deadline);
   http::awaitable<void> supervise(std::shared_ptr<os::ChildProcess> child);
   http::awaitable<void> wait_until_accepting();
   http::awaitable<std::unique_ptr<Conn>> acquire(bool& reused, http::error_code& ec);
