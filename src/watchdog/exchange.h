@@ -5,6 +5,7 @@
 
 #include <chrono>
 
+#include "faas/http/sweeper.h"
 #include "faas/http/types.h"
 
 namespace faas::watchdog {
@@ -13,6 +14,9 @@ struct Exchange {
   http::beast::tcp_stream& stream;
   http::beast::flat_buffer& buffer;
   http::RequestParser& parser;
+  // Deadline for the client connection, swept without per-operation timers (http mode uses it;
+  // fork modes use the stream's own expiry, since a spawn dwarfs a timer syscall).
+  http::Sweeper::Watch& watch;
   std::chrono::steady_clock::time_point start;
   // Results, set by the handler.
   unsigned status = 0;

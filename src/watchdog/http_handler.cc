@@ -22,18 +22,14 @@ using http::error_code;
 using http::use_nothrow;
 using namespace net::experimental::awaitable_operators;
 
-// The exec_timeout / X-Timeout bound of one proxied call.
-struct ProxyDeadline {
-  net::steady_timer timer;
-  HttpHandler::Conn* conn = nullptr;  // closed when the deadline passes
-  bool expired = false;
-  bool done = false;
-};
-
 struct HttpHandler::Conn {
   beast::tcp_stream stream;
   beast::flat_buffer buffer;
-  explicit Conn(net::any_io_executor ex) : stream(std::move(ex)) { buffer.reserve(64 * 1024); }
+  http::Sweeper::Watch watch;
+  Conn(net::any_io_executor ex, http::Sweeper& sweeper)
+      : stream(std::move(ex)), watch(sweeper, stream.socket()) {
+    buffer.reserve(64 * 1024);
+  }
 };
 
 namespace {
@@ -79,7 +75,7 @@ http::awaitable<void> respond_internal(Exchange& x, bhttp::status status, std::s
   r.keep_alive = false;
   x.keep_alive = false;
   r.headers.emplace_back("X-OpenFaaS-Internal", "fwatchdog");
-  x.stream.expires_after(std::chrono::seconds(30));
+  x.watch.expires_after(std::chrono::seconds(30));
   co_await http::write_response(x.stream, std::move(r));
 }
 
@@ -87,7 +83,6 @@ http::awaitable<void> respond_internal(Exchange& x, bhttp::status status, std::s
 http::awaitable<void> pipe_bytes(beast::tcp_stream& from, beast::tcp_stream& to) {
   std::unique_ptr<char[]> buf(new char[kChunk]);
   for (;;) {
-    from.expires_never();
     auto [ec, n] = co_await from.async_read_some(net::buffer(buf.get(), kChunk), use_nothrow);
     if (n > 0) {
       auto [wec, w] = co_await net::async_write(to, net::buffer(buf.get(), n), use_nothrow);
@@ -115,8 +110,13 @@ std::optional<std::chrono::nanoseconds> parse_x_timeout(std::string_view value) 
 }
 
 HttpHandler::HttpHandler(const WatchdogConfig& config, Environment env,
-                         http::tcp::endpoint upstream, ExitCallback on_upstream_exit)
-    : config_(config), env_(std::move(env)), upstream_(upstream), on_exit_(std::move(on_upstream_exit)) {}
+                         http::tcp::endpoint upstream, http::Sweeper& sweeper,
+                         ExitCallback on_upstream_exit)
+    : config_(config),
+      env_(std::move(env)),
+      upstream_(upstream),
+      sweeper_(sweeper),
+      on_exit_(std::move(on_upstream_exit)) {}
 
 HttpHandler::~HttpHandler() = default;
 
@@ -199,9 +199,10 @@ http::awaitable<std::unique_ptr<HttpHandler::Conn>> HttpHandler::acquire(bool& r
     }
   }
   reused = false;
-  auto c = std::make_unique<Conn>(co_await net::this_coro::executor);
-  c->stream.expires_after(std::chrono::seconds(10));
+  auto c = std::make_unique<Conn>(co_await net::this_coro::executor, sweeper_);
+  c->watch.expires_after(std::chrono::seconds(10));
   auto [e] = co_await c->stream.async_connect(upstream_, use_nothrow);
+  c->watch.expires_never();
   ec = e;
   if (e) co_return nullptr;
   c->stream.socket().set_option(http::tcp::no_delay(true), e);
@@ -210,20 +211,25 @@ http::awaitable<std::unique_ptr<HttpHandler::Conn>> HttpHandler::acquire(bool& r
 
 void HttpHandler::release(std::unique_ptr<Conn> conn) {
   if (idle_.size() < kMaxIdle && !stopping_) {
-    conn->stream.expires_never();
+    conn->watch.expires_never();
     idle_.push_back(std::move(conn));
   }
 }
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 // One proxied call: the request body goes up while the response comes down, concurrently, so an
 // upstream that answers while still reading (an echo, a transcoder) cannot deadlock against us.
-// Lives in serve()'s frame; every leg references it.
+// The call's deadline (exec_timeout or X-Timeout) is the upstream stream's expiry: Beast closes
+// the upstream socket when it passes and the pending operation fails with error::timeout.
+// Lives in proxy()'s frame; both legs reference it.
 struct Proxy {
   Exchange& x;
   HttpHandler::Conn& up;
   const WatchdogConfig& config;
+  std::optional<Clock::time_point> deadline;
   bhttp::request<bhttp::buffer_body> req;
   std::optional<bhttp::request_serializer<bhttp::buffer_body>> sr;
   http::ResponseParser rp;
@@ -234,9 +240,10 @@ struct Proxy {
   error_code upstream_ec;
   bool head_ok = false;
   bool response_ok = false;
-  bool response_started = false;
 
-  Proxy(Exchange& x_, HttpHandler::Conn& up_, const WatchdogConfig& c) : x(x_), up(up_), config(c) {
+  Proxy(Exchange& x_, HttpHandler::Conn& up_, const WatchdogConfig& c,
+        std::optional<Clock::time_point> d)
+      : x(x_), up(up_), config(c), deadline(d) {
     const auto& in = x.request();
     req.method_string(in.method_string());
     req.target(in.target());
@@ -245,6 +252,17 @@ struct Proxy {
     req.keep_alive(true);
     rp.body_limit(boost::none);
     if (in.method() == bhttp::verb::head) rp.skip(true);
+  }
+
+  bool timed_out() const { return up.watch.expired(); }
+
+  // Before each upstream operation: the remaining time of the call.
+  void arm() {
+    if (deadline) {
+      up.watch.expires_at(*deadline);
+    } else {
+      up.watch.expires_never();
+    }
   }
 
   void frame_body() {
@@ -261,7 +279,7 @@ struct Proxy {
   }
 
   http::awaitable<error_code> write_header() {
-    up.stream.expires_never();
+    arm();
     auto [ec, n] = co_await bhttp::async_write_header(up.stream, *sr, use_nothrow);
     co_return ec;
   }
@@ -270,6 +288,7 @@ struct Proxy {
     req.body().data = data;
     req.body().size = size;
     req.body().more = more;
+    arm();
     auto [ec, n] = co_await bhttp::async_write(up.stream, *sr, use_nothrow);
     co_return ec == bhttp::error::need_buffer ? error_code{} : ec;
   }
@@ -281,7 +300,7 @@ struct Proxy {
     } else {
       std::unique_ptr<char[]> buf(new char[kChunk]);
       for (;;) {
-        x.stream.expires_after(config.read_timeout);
+        x.watch.expires_after(config.read_timeout);
         auto n = co_await http::read_body_some(x.stream, x.buffer, x.parser,
                                                std::span<char>(buf.get(), kChunk));
         if (!n) {
@@ -302,6 +321,7 @@ struct Proxy {
   }
 
   http::awaitable<void> download() {
+    arm();
     auto [ec, n] = co_await bhttp::async_read_header(up.stream, up.buffer, rp, use_nothrow);
     if (ec) {
       if (!upstream_ec) upstream_ec = ec;
@@ -317,8 +337,7 @@ struct Proxy {
     }
   }
 
-  // Streams the upstream's response to the client. False if either side failed.
-  http::awaitable<bool> relay() {
+  bhttp::response<bhttp::buffer_body> response_head(bool& bodiless) {
     const auto& in = rp.get();
     bhttp::response<bhttp::buffer_body> res{in.result(), x.version()};
     res.reason(in.reason());
@@ -326,7 +345,7 @@ struct Proxy {
     res.set("X-Duration-Seconds", seconds_text(x.seconds()));
     const bool head = x.request().method() == bhttp::verb::head;
     const unsigned code = static_cast<unsigned>(in.result());
-    const bool bodiless = head || code == 204 || code == 304 || code / 100 == 1;
+    bodiless = head || code == 204 || code == 304 || code / 100 == 1;
     if (auto len = rp.content_length(); len && !head) {
       res.content_length(*len);
     } else if (head && in.count(bhttp::field::content_length)) {
@@ -338,61 +357,90 @@ struct Proxy {
     }
     res.keep_alive(x.keep_alive);
     x.status = code;
-    response_started = true;
-    bhttp::response_serializer<bhttp::buffer_body> out(res);
-    res.body().data = nullptr;
-    res.body().more = !bodiless;
-    x.stream.expires_after(config.write_timeout);
-    if (auto [ec, n] = co_await bhttp::async_write_header(x.stream, out, use_nothrow); ec) co_return false;
-    if (bodiless) co_return true;
+    return res;
+  }
+
+  // Parses as much body as the read-ahead buffer already holds into out; true if that completed
+  // the message. Saves a read and a write for the common small response.
+  bool take_buffered_body(std::span<char> out, size_t& got) {
+    got = 0;
+    while (!rp.is_done() && up.buffer.size() > 0 && got < out.size()) {
+      rp.get().body().data = out.data() + got;
+      rp.get().body().size = out.size() - got;
+      error_code ec;
+      size_t used = rp.put(up.buffer.data(), ec);
+      up.buffer.consume(used);
+      got = out.size() - rp.get().body().size;
+      if (ec && ec != bhttp::error::need_buffer) return false;
+      if (used == 0) break;
+    }
+    return rp.is_done();
+  }
+
+  // Streams the upstream's response to the client. False if either side failed.
+  http::awaitable<bool> relay() {
+    bool bodiless = false;
+    auto res = response_head(bodiless);
     std::unique_ptr<char[]> buf(new char[kChunk]);
+    bhttp::response_serializer<bhttp::buffer_body> out(res);
+    x.watch.expires_after(config.write_timeout);
+    if (bodiless) {
+      res.body().more = false;
+      auto [ec, n] = co_await bhttp::async_write_header(x.stream, out, use_nothrow);
+      co_return !ec;
+    }
+    size_t got = 0;
+    if (take_buffered_body(std::span<char>(buf.get(), kChunk), got) && !res.chunked()) {
+      // Whole body in hand: header and body leave in one write.
+      res.body().data = got ? buf.get() : nullptr;
+      res.body().size = got;
+      res.body().more = false;
+      x.response_bytes = got;
+      auto [ec, n] = co_await bhttp::async_write(x.stream, out, use_nothrow);
+      co_return !ec;
+    }
+    res.body().data = nullptr;
+    res.body().more = true;
+    if (auto [ec, n] = co_await bhttp::async_write_header(x.stream, out, use_nothrow); ec) co_return false;
     for (;;) {
-      auto n = co_await http::read_body_some(up.stream, up.buffer, rp, std::span<char>(buf.get(), kChunk));
-      if (!n) co_return false;
-      res.body().data = *n ? buf.get() : nullptr;
-      res.body().size = *n;
-      res.body().more = *n != 0;
-      x.stream.expires_after(config.write_timeout);
+      if (got == 0) {
+        arm();
+        auto n = co_await http::read_body_some(up.stream, up.buffer, rp, std::span<char>(buf.get(), kChunk));
+        if (!n) {
+          co_return false;
+        }
+        got = *n;
+      }
+      res.body().data = got ? buf.get() : nullptr;
+      res.body().size = got;
+      res.body().more = got != 0;
+      x.watch.expires_after(config.write_timeout);
       auto [ec, w] = co_await bhttp::async_write(x.stream, out, use_nothrow);
       if (ec && ec != bhttp::error::need_buffer) co_return false;
-      x.response_bytes += *n;
-      if (*n == 0) co_return true;
+      x.response_bytes += got;
+      if (got == 0) co_return true;
+      got = 0;
     }
   }
 };
 
-http::awaitable<void> enforce(ProxyDeadline& d, std::chrono::nanoseconds timeout) {
-  if (timeout.count() == 0) co_return;
-  d.timer.expires_after(timeout);
-  auto [ec] = co_await d.timer.async_wait(use_nothrow);
-  if (ec || d.done) co_return;
-  d.expired = true;
-  if (d.conn) {
-    error_code ignored;
-    d.conn->stream.socket().close(ignored);
-  }
-}
-
 }  // namespace
 
 http::awaitable<void> HttpHandler::serve(Exchange& x) {
-  auto ex = co_await net::this_coro::executor;
   auto timeout = config_.exec_timeout;
   if (auto it = x.request().find("X-Timeout"); it != x.request().end()) {
     if (auto t = parse_x_timeout(it->value()); t && (timeout.count() == 0 || *t < timeout)) timeout = *t;
   }
   x.keep_alive = x.request().keep_alive();
   if (x.request().count(bhttp::field::upgrade)) co_return co_await tunnel(x);
-  ProxyDeadline deadline{.timer = net::steady_timer(ex)};
-  auto call = [&]() -> http::awaitable<void> {  // NOLINT: awaited below, in this frame
-    co_await proxy(x, deadline);
-    deadline.done = true;
-    deadline.timer.cancel();
-  };
-  co_await (call() && enforce(deadline, timeout));
+  std::optional<Clock::time_point> deadline;
+  if (timeout.count()) {
+    deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(timeout);
+  }
+  co_await proxy(x, deadline);
 }
 
-http::awaitable<void> HttpHandler::proxy(Exchange& x, ProxyDeadline& deadline) {
+http::awaitable<void> HttpHandler::proxy(Exchange& x, std::optional<Clock::time_point> deadline) {
   std::string buffered;
   if (config_.buffer_http) {
     auto body = co_await http::read_body_all(x.stream, x.buffer, x.parser, config_.max_buffered_body);
@@ -402,8 +450,7 @@ http::awaitable<void> HttpHandler::proxy(Exchange& x, ProxyDeadline& deadline) {
     }
     buffered = std::move(*body);
   }
-  const bool has_body = config_.buffer_http ? !buffered.empty()
-                                            : !x.parser.is_done();
+  const bool has_body = config_.buffer_http ? !buffered.empty() : !x.parser.is_done();
   for (int attempt = 0;; ++attempt) {
     bool reused = false;
     error_code ec;
@@ -413,20 +460,25 @@ http::awaitable<void> HttpHandler::proxy(Exchange& x, ProxyDeadline& deadline) {
                                 "Can't reach upstream " + config_.upstream_url + ": " + ec.message() + "\n");
       co_return;
     }
-    deadline.conn = conn.get();
-    Proxy p(x, *conn, config_);
+    Proxy p(x, *conn, config_, deadline);
     p.buffered = std::move(buffered);
     p.frame_body();
     p.upstream_ec = co_await p.write_header();
-    if (!p.upstream_ec) co_await (p.upload() && p.download());
-    deadline.conn = nullptr;
+    if (!p.upstream_ec) {
+      if (has_body) {
+        co_await (p.upload() && p.download());
+      } else {
+        p.upload_done = true;  // the header is the whole request
+        co_await p.download();
+      }
+    }
     if (p.client_failed) {
       x.keep_alive = false;
       x.status = 499;  // the client closed the request
       co_return;
     }
     if (p.head_ok) {
-      if (!p.response_ok || deadline.expired) {
+      if (!p.response_ok) {
         x.keep_alive = false;  // headers already sent: a cut connection is the only signal left
       } else if (p.rp.keep_alive() && p.upload_done) {
         release(std::move(conn));
@@ -435,11 +487,11 @@ http::awaitable<void> HttpHandler::proxy(Exchange& x, ProxyDeadline& deadline) {
     }
     // A pooled connection the upstream had already closed: retry once on a fresh one, when no
     // body had to be sent (nothing was consumed from the client).
-    if (reused && attempt == 0 && !has_body && !deadline.expired) {
+    if (reused && attempt == 0 && !has_body && !p.timed_out()) {
       buffered = std::move(p.buffered);
       continue;
     }
-    if (deadline.expired) {
+    if (p.timed_out()) {
       co_await respond_internal(x, bhttp::status::gateway_timeout,
                                 "Upstream did not answer within the function's timeout\n");
     } else {
@@ -474,16 +526,19 @@ http::awaitable<void> HttpHandler::tunnel(Exchange& x) {
   }
   bhttp::response_parser<bhttp::string_body> rp;
   rp.body_limit(config_.max_buffered_body);
-  conn->stream.expires_after(config_.exec_timeout.count() ? config_.exec_timeout : std::chrono::seconds(30));
+  conn->watch.expires_after(config_.exec_timeout.count() ? config_.exec_timeout : std::chrono::seconds(30));
   if (auto [rec, n] = co_await bhttp::async_read(conn->stream, conn->buffer, rp, use_nothrow); rec) {
     co_await respond_internal(x, bhttp::status::bad_gateway, "Upstream failed: " + rec.message() + "\n");
     co_return;
   }
   auto res = rp.release();
   x.status = res.result_int();
-  x.stream.expires_after(config_.write_timeout);
+  x.watch.expires_after(config_.write_timeout);
   if (auto [wec, n] = co_await bhttp::async_write(x.stream, res, use_nothrow); wec) co_return;
   if (x.status != 101) co_return;
+  // A tunnel lives as long as both ends want it.
+  conn->watch.expires_never();
+  x.watch.expires_never();
   // Bytes that arrived behind the headers belong to the tunnel.
   if (x.buffer.size()) {
     co_await net::async_write(conn->stream, x.buffer.data(), use_nothrow);

@@ -23,13 +23,11 @@
 
 namespace faas::watchdog {
 
-struct ProxyDeadline;
-
 class HttpHandler final : public Handler {
  public:
   using ExitCallback = std::function<void(int exit_code)>;
   HttpHandler(const WatchdogConfig& config, Environment env, http::tcp::endpoint upstream,
-              ExitCallback on_upstream_exit);
+              http::Sweeper& sweeper, ExitCallback on_upstream_exit);
   ~HttpHandler() override;
 
   http::awaitable<bool> start() override;
@@ -42,7 +40,8 @@ class HttpHandler final : public Handler {
 
  private:
   http::awaitable<void> tunnel(Exchange& x);
-  http::awaitable<void> proxy(Exchange& x, ProxyDeadline& deadline);
+  http::awaitable<void> proxy(Exchange& x,
+                              std::optional<std::chrono::steady_clock::time_point> deadline);
   http::awaitable<void> supervise(std::shared_ptr<os::ChildProcess> child);
   http::awaitable<void> wait_until_accepting();
   http::awaitable<std::unique_ptr<Conn>> acquire(bool& reused, http::error_code& ec);
@@ -51,6 +50,7 @@ class HttpHandler final : public Handler {
   const WatchdogConfig& config_;
   Environment env_;
   http::tcp::endpoint upstream_;
+  http::Sweeper& sweeper_;
   ExitCallback on_exit_;
   std::shared_ptr<os::ChildProcess> child_;
   std::vector<std::unique_ptr<Conn>> idle_;

@@ -13,6 +13,7 @@
 #include "faas/core/log.h"
 #include "faas/http/body.h"
 #include "faas/http/listener.h"
+#include "faas/http/sweeper.h"
 #include "faas/metrics/registry.h"
 #include "fork_handler.h"
 #include "http_handler.h"
@@ -32,6 +33,7 @@ class ServerImpl final : public Server {
   ServerImpl(net::io_context& io, WatchdogConfig config, Environment env, http::Listener listener,
              std::optional<http::Listener> metrics)
       : io_(io),
+        sweeper_(io.get_executor()),
         config_(std::move(config)),
         env_(std::move(env)),
         listener_(std::move(listener)),
@@ -63,6 +65,7 @@ class ServerImpl final : public Server {
   void access_log(const Exchange& x);
 
   net::io_context& io_;
+  http::Sweeper sweeper_;
   WatchdogConfig config_;
   Environment env_;
   http::Listener listener_;
@@ -93,7 +96,8 @@ Result<void> ServerImpl::init_handler() {
     case Mode::kHttp: {
       auto ep = http::parse_endpoint(config_.upstream_url);
       if (!ep) return invalid_argument("upstream_url: " + ep.error().message());
-      handler_ = std::make_unique<HttpHandler>(config_, env_, *ep, [this](int code) { fatal(code); });
+      handler_ = std::make_unique<HttpHandler>(config_, env_, *ep, sweeper_,
+                                               [this](int code) { fatal(code); });
       break;
     }
   }
@@ -150,7 +154,7 @@ net::awaitable<void> ServerImpl::health(Exchange& x) {
   }
   x.status = static_cast<unsigned>(r.status);
   x.keep_alive = r.keep_alive;
-  x.stream.expires_after(config_.write_timeout);
+  x.watch.expires_after(config_.write_timeout);
   if (co_await http::write_response(x.stream, std::move(r))) x.keep_alive = false;
 }
 
@@ -179,7 +183,7 @@ net::awaitable<void> ServerImpl::ready(Exchange& x) {
   }
   x.status = static_cast<unsigned>(r.status);
   x.keep_alive = r.keep_alive;
-  x.stream.expires_after(config_.write_timeout);
+  x.watch.expires_after(config_.write_timeout);
   if (co_await http::write_response(x.stream, std::move(r))) x.keep_alive = false;
 }
 
@@ -239,21 +243,24 @@ net::awaitable<void> ServerImpl::session(http::tcp::socket socket) {
   // a large body arrives 512 bytes at a time.
   beast::flat_buffer buffer;
   buffer.reserve(64 * 1024);
+  http::Sweeper::Watch watch(sweeper_, stream.socket());
   ++sessions_;
   for (;;) {
     http::RequestParser parser;
     parser.header_limit(1 << 20);
     parser.body_limit(boost::none);
-    stream.expires_after(config_.read_timeout);
+    stream.expires_never();  // a fork-mode exchange may have left the stream's own timer armed
+    watch.expires_after(config_.read_timeout);
     idle_.insert(&stream);
     auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
     idle_.erase(&stream);
+    watch.expires_never();
     if (ec) {
       if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
           ec != bhttp::error::end_of_stream &&
           ec != bhttp::error::partial_message) {
         // Malformed request: tell the client why, then close (the framing is lost).
-        stream.expires_after(config_.write_timeout);
+        watch.expires_after(config_.write_timeout);
         http::TextResponse r{.status = bhttp::status::bad_request,
                              .body = "Bad Request: " + ec.message() + "\n"};
         r.keep_alive = false;
@@ -261,7 +268,10 @@ net::awaitable<void> ServerImpl::session(http::tcp::socket socket) {
       }
       break;
     }
-    Exchange x{.stream = stream, .buffer = buffer, .parser = parser,
+    Exchange x{.stream = stream,
+               .buffer = buffer,
+               .parser = parser,
+               .watch = watch,
                .start = std::chrono::steady_clock::now()};
     x.keep_alive = parser.get().keep_alive();
     co_await dispatch(x);
@@ -319,6 +329,7 @@ net::awaitable<void> ServerImpl::drain() {
   }
   if (sessions_ > 0) log_warn(std::to_string(sessions_) + " connection(s) still open at shutdown");
   co_await handler_->stop();
+  sweeper_.stop();
   log_info("Shutdown complete");
   io_.stop();
 }
@@ -350,6 +361,7 @@ int ServerImpl::run() {
     }), net::detached);
   }
   net::co_spawn(io_, startup(), net::detached);
+  net::co_spawn(io_, sweeper_.run(), net::detached);
   io_.run();
   return exit_code_;
 }
