@@ -1,0 +1,53 @@
+// JSON codecs for the OpenFaaS REST types, byte-compatible with Go's encoding/json output of the
+// faas-provider structs (field names, omitempty, base64 []byte, RFC3339 times).
+//
+// Decoders never throw. Their errors are invalid_argument Errors whose message names the offending
+// field ("service: required", "envVars.FOO: must be a string") or the byte offset of a syntax error,
+// ready to be returned as a 400 body.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "faas/api/types.h"
+#include "faas/core/result.h"
+
+namespace faas::api {
+
+Result<FunctionDeployment> parse_deployment(std::string_view json);
+Result<FunctionStatus> parse_function_status(std::string_view json);
+Result<std::vector<FunctionStatus>> parse_function_list(std::string_view json);
+Result<ScaleServiceRequest> parse_scale_request(std::string_view json);
+Result<DeleteFunctionRequest> parse_delete_request(std::string_view json);
+Result<Secret> parse_secret(std::string_view json);
+Result<std::vector<Secret>> parse_secret_list(std::string_view json);
+Result<FunctionNamespace> parse_namespace(std::string_view json);
+Result<std::vector<std::string>> parse_string_list(std::string_view json);
+Result<ProviderInfo> parse_provider_info(std::string_view json);
+Result<GatewayInfo> parse_gateway_info(std::string_view json);
+Result<LogMessage> parse_log_message(std::string_view json);
+
+std::string to_json(const FunctionDeployment& v);
+std::string to_json(const FunctionStatus& v);
+std::string to_json(const std::vector<FunctionStatus>& v);
+std::string to_json(const ScaleServiceRequest& v);
+std::string to_json(const DeleteFunctionRequest& v);
+std::string to_json(const Secret& v);
+std::string to_json(const std::vector<Secret>& v);  // list: names and namespaces only
+std::string to_json(const FunctionNamespace& v);
+std::string to_json(const std::vector<std::string>& v);
+std::string to_json(const ProviderInfo& v);
+std::string to_json(const GatewayInfo& v);
+std::string to_json(const LogMessage& v);  // one line, no trailing newline
+
+// RFC3339 with optional fraction ("2006-01-02T15:04:05.999999999Z07:00").
+Result<Timestamp> parse_rfc3339(std::string_view text);
+// UTC; nanos=false gives Go's time.RFC3339, true gives RFC3339Nano (trailing zeros trimmed).
+std::string format_rfc3339(Timestamp t, bool nanos);
+
+// A function or namespace name as Kubernetes and faasd accept it: a DNS-1123 label
+// ([a-z0-9]([-a-z0-9]*[a-z0-9])?, at most 63 characters).
+Result<void> validate_name(std::string_view what, std::string_view name);
+
+}  // namespace faas::api
