@@ -8,7 +8,8 @@
 
 namespace faas::api {
 
-using nlohmann::json;
+// ordered_json keeps insertion order, so objects come out in the field order of the Go structs.
+using json = nlohmann::ordered_json;
 
 namespace {
 

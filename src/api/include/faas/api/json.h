@@ -1,5 +1,5 @@
-// JSON codecs for the OpenFaaS REST types, byte-compatible with Go's encoding/json output of the
-// faas-provider structs (field names, omitempty, base64 []byte, RFC3339 times).
+// JSON codecs for the OpenFaaS REST types, matching Go's encoding/json output of the
+// faas-provider structs (field names and order, omitempty, base64 []byte, RFC3339 times).
 //
 // Decoders never throw. Their errors are invalid_argument Errors whose message names the offending
 // field ("service: required", "envVars.FOO: must be a string") or the byte offset of a syntax error,
