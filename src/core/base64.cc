@@ -16,36 +16,36 @@ constexpr std::array<signed char, 256> make_decode_table() {
 constexpr auto kDecode = make_decode_table();
 }  // namespace
 
-std::string base64_encode(std::string_view in) {
+std::string base64_encode(std::string_view bytes) {
   std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
+  out.reserve((bytes.size() + 2) / 3 * 4);
   size_t i = 0;
-  auto byte = [&](size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(in[k])); };
-  for (; i + 2 < in.size(); i += 3) {
+  auto byte = [&](size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(bytes[k])); };
+  for (; i + 2 < bytes.size(); i += 3) {
     unsigned v = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
     for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
   }
-  if (i < in.size()) {
+  if (i < bytes.size()) {
     unsigned v = byte(i) << 16;
-    if (i + 1 < in.size()) v |= byte(i + 1) << 8;
+    if (i + 1 < bytes.size()) v |= byte(i + 1) << 8;
     out.push_back(kAlphabet[(v >> 18) & 63]);
     out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
+    out.push_back(i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=');
     out.push_back('=');
   }
   return out;
 }
 
-std::optional<std::string> base64_decode(std::string_view in) {
-  if (in.size() % 4 != 0) return std::nullopt;
+std::optional<std::string> base64_decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
   std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (size_t i = 0; i < in.size(); i += 4) {
+  out.reserve(text.size() / 4 * 3);
+  for (size_t i = 0; i < text.size(); i += 4) {
     int v[4];
     int pad = 0;
     for (int k = 0; k < 4; ++k) {
-      char c = in[i + k];
-      if (c == '=' && i + 4 == in.size() && k >= 2) {
+      char c = text[i + k];
+      if (c == '=' && i + 4 == text.size() && k >= 2) {
         v[k] = 0;
         ++pad;
         continue;

@@ -14,7 +14,7 @@ Error net_error(const error_code& ec, std::string what) {
 }
 }  // namespace
 
-Result<Listener> Listener::bind(net::any_io_executor ex, const std::string& address,
+Result<Listener> Listener::bind(const net::any_io_executor& ex, const std::string& address,
                                 std::uint16_t port) {
   error_code ec;
   auto addr = net::ip::make_address(address, ec);

@@ -2,7 +2,7 @@
 
 namespace faas::http {
 
-Sweeper::Sweeper(net::any_io_executor ex, Clock::duration tick) : timer_(std::move(ex)), tick_(tick) {}
+Sweeper::Sweeper(const net::any_io_executor& ex, Clock::duration tick) : timer_(ex), tick_(tick) {}
 
 awaitable<void> Sweeper::run() {
   while (!stopped_) {

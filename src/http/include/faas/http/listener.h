@@ -16,7 +16,7 @@ class Listener {
   using Handler = std::function<awaitable<void>(tcp::socket)>;
 
   // Binds address:port (port 0 picks a free one) with SO_REUSEADDR and starts listening.
-  static Result<Listener> bind(net::any_io_executor ex, const std::string& address,
+  static Result<Listener> bind(const net::any_io_executor& ex, const std::string& address,
                                std::uint16_t port);
 
   std::uint16_t port() const { return port_; }

@@ -22,7 +22,8 @@ class Sweeper {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Sweeper(net::any_io_executor ex, Clock::duration tick = std::chrono::milliseconds(50));
+  explicit Sweeper(const net::any_io_executor& ex,
+                   Clock::duration tick = std::chrono::milliseconds(50));
   Sweeper(const Sweeper&) = delete;
   Sweeper& operator=(const Sweeper&) = delete;
 
