@@ -134,7 +134,6 @@ Result<void> all(Steps&&... steps) {
 #define FAAS_STEP(expr) [&]() -> Result<void> { return (expr); }
 
 Result<void> read_status(const ObjectReader& r, FunctionStatus& s) {
-  std::optional<FunctionUsage> usage;
   auto res = all(FAAS_STEP(r.object()), FAAS_STEP(r.string("name", s.name, true)),
                  FAAS_STEP(r.string("image", s.image)), FAAS_STEP(r.string("namespace", s.namespace_)),
                  FAAS_STEP(r.string("envProcess", s.env_process)),
@@ -538,14 +537,23 @@ Result<Timestamp> parse_rfc3339(std::string_view s) {
   tm.tm_hour = h;
   tm.tm_min = m;
   tm.tm_sec = sec;
-  std::time_t t = timegm(&tm);
-  auto tp = std::chrono::system_clock::from_time_t(t - offset);
-  return tp + std::chrono::duration_cast<std::chrono::system_clock::duration>(
-                  std::chrono::nanoseconds(nanos));
+  if (Y == 1 && M == 1 && D == 1 && h == 0 && m == 0 && sec == 0 && nanos == 0 && offset == 0) {
+    return Timestamp{};  // Go's zero time
+  }
+  const long long t = static_cast<long long>(timegm(&tm)) - offset;
+  // system_clock counts nanoseconds in 64 bits: about 1678..2261.
+  constexpr long long kLimit = 9'000'000'000LL;
+  if (t <= -kLimit || t >= kLimit) {
+    return invalid_argument("time out of range \"" + std::string(s) + "\"");
+  }
+  return std::chrono::system_clock::from_time_t(static_cast<std::time_t>(t)) +
+         std::chrono::duration_cast<std::chrono::system_clock::duration>(
+             std::chrono::nanoseconds(nanos));
 }
 
 std::string format_rfc3339(Timestamp t, bool nanos) {
   using namespace std::chrono;
+  if (t == Timestamp{}) return "0001-01-01T00:00:00Z";  // Go's zero time, as encoding/json writes it
   auto secs = floor<seconds>(t);
   std::time_t tt = system_clock::to_time_t(secs);
   std::tm tm{};

@@ -108,6 +108,9 @@ TEST(Rfc3339, OffsetsAndErrors) {
   EXPECT_FALSE(parse_rfc3339("2024-13-02T03:04:05Z"));
   EXPECT_FALSE(parse_rfc3339("2024-01-02T03:04:05"));
   EXPECT_EQ(format_rfc3339(*parse_rfc3339("2024-01-02T03:04:05.5Z"), true), "2024-01-02T03:04:05.5Z");
+  EXPECT_EQ(*parse_rfc3339("0001-01-01T00:00:00Z"), Timestamp{});
+  EXPECT_EQ(format_rfc3339(Timestamp{}, false), "0001-01-01T00:00:00Z");
+  EXPECT_FALSE(parse_rfc3339("4048-01-02T03:04:05Z"));  // beyond 64-bit nanoseconds
 }
 
 TEST(ValidateName, Dns1123Label) {

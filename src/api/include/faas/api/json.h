@@ -41,7 +41,8 @@ std::string to_json(const ProviderInfo& v);
 std::string to_json(const GatewayInfo& v);
 std::string to_json(const LogMessage& v);  // one line, no trailing newline
 
-// RFC3339 with optional fraction ("2006-01-02T15:04:05.999999999Z07:00").
+// RFC3339 with optional fraction ("2006-01-02T15:04:05.999999999Z07:00"). Go's zero time
+// "0001-01-01T00:00:00Z" is Timestamp{} both ways; other times must fall in system_clock's range.
 Result<Timestamp> parse_rfc3339(std::string_view text);
 // UTC; nanos=false gives Go's time.RFC3339, true gives RFC3339Nano (trailing zeros trimmed).
 std::string format_rfc3339(Timestamp t, bool nanos);
