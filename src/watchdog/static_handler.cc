@@ -29,7 +29,9 @@ std::string_view mime_type(std::string_view path) {
 
 std::string resolve_static_path(const std::string& root, std::string_view url_path) {
   std::string out = root;
-  if (!out.empty() && out.back() == '/') out.pop_back();
+  // "/srv/" -> "/srv", but "/" stays "/" (a trailing '/' is added per segment below).
+  while (out.size() > 1 && out.back() == '/') out.pop_back();
+  if (out == "/") out.clear();
   size_t i = 0;
   while (i <= url_path.size()) {
     size_t j = url_path.find('/', i);
@@ -43,8 +45,11 @@ std::string resolve_static_path(const std::string& root, std::string_view url_pa
     }
     i = j + 1;
   }
+  if (out.empty()) out = "/";
   struct stat st{};
-  if (::stat(out.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) out += "/index.html";
+  if (::stat(out.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    out += out.back() == '/' ? "index.html" : "/index.html";
+  }
   return out;
 }
 

@@ -43,6 +43,13 @@ TEST_F(StaticPath, DirectoriesServeIndexHtml) {
   EXPECT_EQ(resolve_static_path(root_, "/sub/"), root_ + "/sub/index.html");
 }
 
+TEST(StaticPathRoot, FilesystemRootServesItsIndex) {
+  // static_path=/ must not lose the root: "/" maps to "/index.html", "/etc" to "/etc/index.html".
+  EXPECT_EQ(resolve_static_path("/", "/"), "/index.html");
+  EXPECT_EQ(resolve_static_path("/", "/etc"), "/etc/index.html");
+  EXPECT_EQ(resolve_static_path("/", "/etc/hostname"), "/etc/hostname");
+}
+
 TEST_F(StaticPath, RejectsTraversal) {
   for (std::string_view bad : {"/..", "..", "/../etc/passwd", "/sub/../../etc/passwd",
                                "/sub/..", "/a/../a.txt", "/sub/..//"}) {

@@ -15,35 +15,35 @@
 
 namespace faas::api {
 
-Result<FunctionDeployment> parse_deployment(std::string_view json);
-Result<FunctionStatus> parse_function_status(std::string_view json);
-Result<std::vector<FunctionStatus>> parse_function_list(std::string_view json);
-Result<ScaleServiceRequest> parse_scale_request(std::string_view json);
-Result<DeleteFunctionRequest> parse_delete_request(std::string_view json);
-Result<Secret> parse_secret(std::string_view json);
-Result<std::vector<Secret>> parse_secret_list(std::string_view json);
-Result<FunctionNamespace> parse_namespace(std::string_view json);
-Result<std::vector<std::string>> parse_string_list(std::string_view json);
-Result<ProviderInfo> parse_provider_info(std::string_view json);
-Result<GatewayInfo> parse_gateway_info(std::string_view json);
-Result<LogMessage> parse_log_message(std::string_view json);
+Result<FunctionDeployment> parse_deployment(std::string_view text);
+Result<FunctionStatus> parse_function_status(std::string_view text);
+Result<std::vector<FunctionStatus>> parse_function_list(std::string_view text);
+Result<ScaleServiceRequest> parse_scale_request(std::string_view text);
+Result<DeleteFunctionRequest> parse_delete_request(std::string_view text);
+Result<Secret> parse_secret(std::string_view text);
+Result<std::vector<Secret>> parse_secret_list(std::string_view text);
+Result<FunctionNamespace> parse_namespace(std::string_view text);
+Result<std::vector<std::string>> parse_string_list(std::string_view text);
+Result<ProviderInfo> parse_provider_info(std::string_view text);
+Result<GatewayInfo> parse_gateway_info(std::string_view text);
+Result<LogMessage> parse_log_message(std::string_view text);
 
-std::string to_json(const FunctionDeployment& v);
-std::string to_json(const FunctionStatus& v);
+std::string to_json(const FunctionDeployment& d);
+std::string to_json(const FunctionStatus& s);
 std::string to_json(const std::vector<FunctionStatus>& v);
-std::string to_json(const ScaleServiceRequest& v);
-std::string to_json(const DeleteFunctionRequest& v);
-std::string to_json(const Secret& v);
+std::string to_json(const ScaleServiceRequest& s);
+std::string to_json(const DeleteFunctionRequest& d);
+std::string to_json(const Secret& s);
 std::string to_json(const std::vector<Secret>& v);  // list: names and namespaces only
-std::string to_json(const FunctionNamespace& v);
+std::string to_json(const FunctionNamespace& n);
 std::string to_json(const std::vector<std::string>& v);
-std::string to_json(const ProviderInfo& v);
-std::string to_json(const GatewayInfo& v);
-std::string to_json(const LogMessage& v);  // one line, no trailing newline
+std::string to_json(const ProviderInfo& p);
+std::string to_json(const GatewayInfo& g);
+std::string to_json(const LogMessage& m);  // one line, no trailing newline
 
 // RFC3339 with optional fraction ("2006-01-02T15:04:05.999999999Z07:00"). Go's zero time
 // "0001-01-01T00:00:00Z" is Timestamp{} both ways; other times must fall in system_clock's range.
-Result<Timestamp> parse_rfc3339(std::string_view text);
+Result<Timestamp> parse_rfc3339(std::string_view s);
 // UTC; nanos=false gives Go's time.RFC3339, true gives RFC3339Nano (trailing zeros trimmed).
 std::string format_rfc3339(Timestamp t, bool nanos);
 
