@@ -114,7 +114,7 @@ HttpHandler::HttpHandler(const WatchdogConfig& config, Environment env,
                          ExitCallback on_upstream_exit)
     : config_(config),
       env_(std::move(env)),
-      upstream_(upstream),
+      upstream_(std::move(upstream)),
       sweeper_(sweeper),
       on_exit_(std::move(on_upstream_exit)) {}
 
