@@ -88,6 +88,14 @@ Result<ChildProcess> ChildProcess::spawn(const SpawnOptions& options) {
   add_stdio(&sa.actions, options.stdin_fd, 0);
   add_stdio(&sa.actions, options.stdout_fd, 1);
   add_stdio(&sa.actions, options.stderr_fd, 2);
+  // The child gets its stdio and nothing else. Asio opens sockets without CLOEXEC, so without this
+  // every function inherited the watchdog's listening sockets and other clients' connections: a
+  // drained listener kept accepting (into a backlog nobody serves) while any function ran, and a
+  // connection the watchdog closed stayed open. Go's os/exec passes only stdio too.
+  // (Found by tests/integration/watchdog/shutdown_test.cc.)
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 34))
+  posix_spawn_file_actions_addclosefrom_np(&sa.actions, 3);
+#endif
 
   auto argv = c_strings(options.argv);
   auto envp = c_strings(options.env);
