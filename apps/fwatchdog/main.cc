@@ -29,6 +29,12 @@ int run_healthcheck(const faas::Environment& env) {
   return ::stat(lock.c_str(), &st) == 0 ? 0 : 1;
 }
 
+// An io_context whose pending work can be destroyed before the objects that work refers to.
+struct MainContext : boost::asio::io_context {
+  using boost::asio::io_context::io_context;
+  using boost::asio::execution_context::shutdown;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,11 +56,18 @@ int main(int argc, char** argv) {
     faas::log_error("invalid configuration: " + config.error().message());
     return 1;
   }
-  boost::asio::io_context io(1);
+  MainContext io(1);
   auto server = faas::watchdog::Server::create(io, std::move(*config), std::move(env));
   if (!server) {
     faas::log_error(server.error().message());
     return 1;
   }
-  return (*server)->run();
+  int code = (*server)->run();
+  // A fatal stop (the http upstream exited, a second SIGTERM) leaves coroutine frames suspended,
+  // and they refer to the server (sessions hold Sweeper watches, handlers hold its config).
+  // Destroying them with the io_context, after the server, was a use-after-free: fwatchdog
+  // died of SIGSEGV/SIGABRT instead of exiting with the upstream's code. Destroy them first.
+  // (Found by tests/integration/watchdog/http_mode_test.cc: UpstreamExitEndsTheWatchdogWith...)
+  io.shutdown();
+  return code;
 }
