@@ -83,11 +83,13 @@ struct Call {
   os::ChildProcess child;
   stream_descriptor in, out, err;
   net::steady_timer timer;
+  net::steady_timer stderr_eof;  // cancelled when drain_stderr has read stderr to its end
   OutputTail tail;
   std::optional<std::string> prebuffered;  // classic marshal_request: the whole stdin document
   bool timed_out = false;
   bool finished = false;    // the response is complete; stop reading the request body
   bool body_done = false;   // the request body was read to its end
+  bool stderr_done = false;
   bool buffer_output = false;
   bool classic = false;
 };
@@ -125,12 +127,28 @@ http::awaitable<void> feed_stdin(Call& c) {
 }
 
 http::awaitable<void> drain_stderr(Call& c) {
-  if (!c.err.is_open()) co_return;
+  if (!c.err.is_open()) {
+    c.stderr_done = true;
+    co_return;
+  }
   LogOptions o{.prefix = c.config.prefix_logs,
                .max_line = c.config.log_buffer_size < 0 ? SIZE_MAX
                                                         : static_cast<size_t>(c.config.log_buffer_size),
                .label = "stderr"};
   co_await pump_function_log(c.err, o, &c.tail);
+  c.stderr_done = true;
+  c.stderr_eof.cancel();
+}
+
+// An error body quotes the tail of the function's stderr, so everything the function wrote there
+// must have been read first: stdout's EOF and the exit can be seen before stderr's last bytes
+// (the legs run concurrently), which left the tail out of the 500. The group has just been
+// killed, so EOF is imminent; the bound covers a descendant that escaped the group with the pipe.
+// (Found by tests/integration/watchdog/streaming_test.cc under ASan.)
+http::awaitable<void> await_stderr(Call& c) {
+  if (c.stderr_done) co_return;
+  c.stderr_eof.expires_after(std::chrono::seconds(1));
+  co_await c.stderr_eof.async_wait(http::use_nothrow);
 }
 
 http::awaitable<void> watch_timeout(Call& c) {
@@ -219,6 +237,7 @@ http::awaitable<void> stream_output(Call& c) {
     r.content_type = c.config.content_type;
     r.headers.emplace_back("X-Duration-Seconds", duration_header(c.x.seconds()));
   } else {
+    co_await await_stderr(c);
     r = error_response(c, status, {});
   }
   c.x.status = static_cast<unsigned>(r.status);
@@ -259,6 +278,7 @@ http::awaitable<void> buffered_output(Call& c) {
              std::to_string(c.config.max_buffered_body) + " bytes)\n";
     r.headers.emplace_back("X-OpenFaaS-Internal", "fwatchdog");
   } else if (!status.success() || c.timed_out) {
+    co_await await_stderr(c);
     r = error_response(c, status, output);
     if (c.config.write_debug) log_info("Success=false, Error=" + status.describe());
   } else {
@@ -387,6 +407,7 @@ http::awaitable<void> ForkHandler::serve(Exchange& x) {
          .out = stream_descriptor(ex, out->read.release()),
          .err = combine ? stream_descriptor(ex) : stream_descriptor(ex, err->read.release()),
          .timer = net::steady_timer(ex),
+         .stderr_eof = net::steady_timer(ex),
          .prebuffered = std::move(prebuffered),
          .buffer_output = config_.mode != Mode::kStreaming,
          .classic = classic};
