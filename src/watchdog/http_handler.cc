@@ -339,12 +339,14 @@ struct Proxy {
 
   bhttp::response<bhttp::buffer_body> response_head(bool& bodiless) {
     const auto& in = rp.get();
-    bhttp::response<bhttp::buffer_body> res{in.result(), x.version()};
+    bhttp::response<bhttp::buffer_body> res;
+    res.version(x.version());
+    res.result(in.result_int());  // result() maps codes Beast does not list (418, 299) to 0
     res.reason(in.reason());
     copy_end_to_end(in, res);
     res.set("X-Duration-Seconds", seconds_text(x.seconds()));
     const bool head = x.request().method() == bhttp::verb::head;
-    const unsigned code = static_cast<unsigned>(in.result());
+    const unsigned code = in.result_int();
     bodiless = head || code == 204 || code == 304 || code / 100 == 1;
     if (auto len = rp.content_length(); len && !head) {
       res.content_length(*len);

@@ -72,11 +72,8 @@ TEST(HttpModeTest, ForwardsMethodTargetHeadersAndHost) {
   EXPECT_FALSE(unavailable->has_header("X-OpenFaaS-Internal")) << "the upstream's own 503";
 }
 
-// Disabled: known bug in src/watchdog/http_handler.cc (Proxy::relay builds the response from
-// `in.result()`, which maps any code outside Beast's status enum to 0): the watchdog answers
-// "HTTP/1.1 0 <unknown-status>" for an upstream 418, 420 or 299. Enable once relay uses
-// result_int().
-TEST(HttpModeTest, DISABLED_StatusCodesOutsideBeastsEnumPassThrough) {
+// Beast's result() maps any code outside its status enum to 0; the proxy must copy the number.
+TEST(HttpModeTest, StatusCodesOutsideBeastsEnumPassThrough) {
   auto wd = start_http();
   ASSERT_TRUE(wd);
   for (int code : {418, 420, 299}) {
