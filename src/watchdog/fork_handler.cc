@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 
+#include "faas/core/base64.h"
 #include "faas/core/log.h"
 #include "faas/http/body.h"
 #include "faas/os/child_process.h"
@@ -25,27 +26,6 @@ using namespace net::experimental::awaitable_operators;
 namespace {
 
 constexpr size_t kChunk = 64 * 1024;
-
-std::string base64(std::string_view in) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    unsigned v = (unsigned char)in[i] << 16 | (unsigned char)in[i + 1] << 8 | (unsigned char)in[i + 2];
-    for (int s = 18; s >= 0; s -= 6) out.push_back(kAlphabet[(v >> s) & 63]);
-  }
-  if (i < in.size()) {
-    unsigned v = (unsigned char)in[i] << 16;
-    if (i + 1 < in.size()) v |= (unsigned char)in[i + 1] << 8;
-    out.push_back(kAlphabet[(v >> 18) & 63]);
-    out.push_back(kAlphabet[(v >> 12) & 63]);
-    out.push_back(i + 1 < in.size() ? kAlphabet[(v >> 6) & 63] : '=');
-    out.push_back('=');
-  }
-  return out;
-}
 
 std::string json_string(std::string_view s) {
   std::string out = "\"";
@@ -344,7 +324,7 @@ std::string marshal_request(const http::RequestHeader& req, std::string_view bod
     out += "]";
     first = false;
   }
-  out += "}},\"body\":{\"raw\":" + json_string(base64(body)) + "}}";
+  out += "}},\"body\":{\"raw\":" + json_string(base64_encode(body)) + "}}";
   return out;
 }
 

@@ -75,7 +75,7 @@ class ServerImpl final : public Server {
   net::awaitable<void> startup();
   net::awaitable<void> session(http::tcp::socket socket);
   net::awaitable<void> dispatch(Exchange& x);
-  net::awaitable<void> health(Exchange& x);
+  net::awaitable<void> probe(Exchange& x, bool readiness);
   net::awaitable<void> ready(Exchange& x);
   net::awaitable<void> metrics_session(http::tcp::socket socket);
   net::awaitable<void> drain();
@@ -160,7 +160,8 @@ net::awaitable<void> ServerImpl::startup() {
   accepting_ = true;
 }
 
-net::awaitable<void> ServerImpl::health(Exchange& x) {
+// /_/health and /_/ready share their answer; ready also reports a saturated limiter (429).
+net::awaitable<void> ServerImpl::probe(Exchange& x, bool readiness) {
   http::TextResponse r;
   r.version = x.version();
   r.keep_alive = x.request().keep_alive() && !draining_;
@@ -168,6 +169,8 @@ net::awaitable<void> ServerImpl::health(Exchange& x) {
     r.status = bhttp::status::method_not_allowed;
   } else if (!accepting_ || !handler_->ready() || !lock_present()) {
     r.status = bhttp::status::service_unavailable;
+  } else if (readiness && config_.max_inflight > 0 && inflight_ >= config_.max_inflight) {
+    r.status = bhttp::status::too_many_requests;
   } else {
     r.body = "OK";
   }
@@ -188,28 +191,13 @@ net::awaitable<void> ServerImpl::ready(Exchange& x) {
     --inflight_;
     co_return;
   }
-  http::TextResponse r;
-  r.version = x.version();
-  r.keep_alive = x.request().keep_alive() && !draining_;
-  if (x.request().method() != bhttp::verb::get) {
-    r.status = bhttp::status::method_not_allowed;
-  } else if (!accepting_ || !handler_->ready() || !lock_present()) {
-    r.status = bhttp::status::service_unavailable;
-  } else if (config_.max_inflight > 0 && inflight_ >= config_.max_inflight) {
-    r.status = bhttp::status::too_many_requests;
-  } else {
-    r.body = "OK";
-  }
-  x.status = static_cast<unsigned>(r.status);
-  x.keep_alive = r.keep_alive;
-  x.watch.expires_after(config_.write_timeout);
-  if (co_await http::write_response(x.stream, std::move(r))) x.keep_alive = false;
+  co_await probe(x, /*readiness=*/true);
 }
 
 net::awaitable<void> ServerImpl::dispatch(Exchange& x) {
   auto path = x.request().target();
   path = path.substr(0, path.find('?'));
-  if (path == "/_/health") co_return co_await health(x);
+  if (path == "/_/health") co_return co_await probe(x, /*readiness=*/false);
   if (path == "/_/ready") co_return co_await ready(x);
 
   if (config_.max_inflight > 0 && inflight_ >= config_.max_inflight) {
