@@ -19,8 +19,6 @@
 
 #include "support/http_client.h"
 
-extern char** environ;
-
 namespace faas::test {
 
 namespace {
@@ -118,16 +116,7 @@ std::string upstream_path() {
   return env_or("FAAS_TEST_BIN_DIR", own_directory()) + "/faas-test-upstream";
 }
 
-Environment inherited_environment() {
-  Environment env;
-  for (char** e = environ; e && *e; ++e) {
-    std::string_view kv(*e);
-    auto eq = kv.find('=');
-    if (eq == std::string_view::npos) continue;
-    env.emplace(std::string(kv.substr(0, eq)), std::string(kv.substr(eq + 1)));
-  }
-  return env;
-}
+Environment inherited_environment() { return current_environment(); }
 
 // --- TempDir ---
 
