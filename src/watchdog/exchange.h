@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <string>
 
 #include "faas/http/sweeper.h"
 #include "faas/http/types.h"
@@ -29,6 +30,10 @@ struct Exchange {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 };
+
+// Answers a failure the platform (not the function) caused: plain text, X-OpenFaaS-Internal:
+// fwatchdog, and the connection is closed afterwards (the request body may be unread).
+http::awaitable<void> respond_internal(Exchange& x, http::bhttp::status status, std::string body);
 
 // One mode's request handling. Implementations never throw.
 class Handler {

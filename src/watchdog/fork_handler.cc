@@ -294,16 +294,6 @@ http::awaitable<void> produce(Call& c) {
   }
 }
 
-http::awaitable<void> respond_internal(Exchange& x, bhttp::status status, std::string body) {
-  x.status = static_cast<unsigned>(status);
-  x.keep_alive = false;
-  http::TextResponse r{.status = status, .body = std::move(body)};
-  r.version = x.version();
-  r.keep_alive = false;
-  r.headers.emplace_back("X-OpenFaaS-Internal", "fwatchdog");
-  co_await http::write_response(x.stream, std::move(r));
-}
-
 }  // namespace
 
 std::string marshal_request(const http::RequestHeader& req, std::string_view body) {

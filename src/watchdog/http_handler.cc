@@ -68,17 +68,6 @@ std::string seconds_text(double s) {
   return buf;
 }
 
-http::awaitable<void> respond_internal(Exchange& x, bhttp::status status, std::string body) {
-  x.status = static_cast<unsigned>(status);
-  http::TextResponse r{.status = status, .body = std::move(body)};
-  r.version = x.version();
-  r.keep_alive = false;
-  x.keep_alive = false;
-  r.headers.emplace_back("X-OpenFaaS-Internal", "fwatchdog");
-  x.watch.expires_after(std::chrono::seconds(30));
-  co_await http::write_response(x.stream, std::move(r));
-}
-
 // Copies bytes one way until EOF or error, then half-closes the destination.
 http::awaitable<void> pipe_bytes(beast::tcp_stream& from, beast::tcp_stream& to) {
   std::unique_ptr<char[]> buf(new char[kChunk]);
