@@ -8,8 +8,10 @@ BUILD_PKGS=(
   libboost1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev libspdlog-dev libfmt-dev
   libsqlite3-dev libcurl4-openssl-dev libgtest-dev libgmock-dev libbenchmark-dev
   clang clang-tidy clang-format libclang-rt-14-dev
+  libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
+  golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
 )
-TEST_PKGS=(curl wrk busybox-static procps file)
+TEST_PKGS=(curl wrk busybox-static procps file containerd runc)
 
 want=("${BUILD_PKGS[@]}")
 case "${1:-all}" in
