@@ -1,38 +1,16 @@
-// Exchange: one request/response on a client connection, handed to the mode's handler after the
-// request header has been read. The handler reads the body through `parser`, writes exactly one
-// response, and reports what happened for metrics, the access log and keep-alive.
+// The watchdog's view of an exchange (faas/http/exchange.h) and the interface every mode implements.
 #pragma once
 
 #include <chrono>
 #include <string>
 
-#include "faas/http/sweeper.h"
-#include "faas/http/types.h"
+#include "faas/http/exchange.h"
 
 namespace faas::watchdog {
 
-struct Exchange {
-  http::beast::tcp_stream& stream;
-  http::beast::flat_buffer& buffer;
-  http::RequestParser& parser;
-  // Deadline for the client connection, swept without per-operation timers (http mode uses it;
-  // fork modes use the stream's own expiry, since a spawn dwarfs a timer syscall).
-  http::Sweeper::Watch& watch;
-  std::chrono::steady_clock::time_point start;
-  // Results, set by the handler.
-  unsigned status = 0;
-  std::uint64_t response_bytes = 0;
-  bool keep_alive = true;  // false: close the connection after this exchange
+using Exchange = http::Exchange;
 
-  const http::RequestParser::value_type& request() const { return parser.get(); }
-  unsigned version() const { return parser.get().version(); }
-  double seconds() const {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  }
-};
-
-// Answers a failure the platform (not the function) caused: plain text, X-OpenFaaS-Internal:
-// fwatchdog, and the connection is closed afterwards (the request body may be unread).
+// Answers a failure the platform (not the function) caused, tagged X-OpenFaaS-Internal: fwatchdog.
 http::awaitable<void> respond_internal(Exchange& x, http::bhttp::status status, std::string body);
 
 // One mode's request handling. Implementations never throw.

@@ -18,6 +18,7 @@
 
 #include "exchange.h"
 #include "faas/core/env.h"
+#include "faas/http/reverse_proxy.h"
 #include "faas/os/child_process.h"
 #include "faas/watchdog/config.h"
 
@@ -35,25 +36,18 @@ class HttpHandler final : public Handler {
   http::awaitable<void> stop() override;
   bool ready() const override { return ready_; }
 
-  // A pooled keep-alive connection to the upstream.
-  struct Conn;
 
  private:
-  http::awaitable<void> tunnel(Exchange& x);
-  http::awaitable<void> proxy(Exchange& x,
-                              std::optional<std::chrono::steady_clock::time_point> deadline);
   http::awaitable<void> supervise(std::shared_ptr<os::ChildProcess> child);
   http::awaitable<void> wait_until_accepting();
-  http::awaitable<std::unique_ptr<Conn>> acquire(bool& reused, http::error_code& ec);
-  void release(std::unique_ptr<Conn> conn);
+  http::awaitable<void> report(Exchange& x, const http::ProxyResult& result);
 
   const WatchdogConfig& config_;
   Environment env_;
   http::tcp::endpoint upstream_;
-  http::Sweeper& sweeper_;
+  http::ConnectionPool pool_;
   ExitCallback on_exit_;
   std::shared_ptr<os::ChildProcess> child_;
-  std::vector<std::unique_ptr<Conn>> idle_;
   bool ready_ = false;
   bool stopping_ = false;
 };

@@ -8,12 +8,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <cstdio>
 #include <fstream>
-#include <limits>
-#include <set>
 
 #include "faas/core/log.h"
 #include "faas/http/body.h"
 #include "faas/http/listener.h"
+#include "faas/http/session.h"
 #include "faas/http/sweeper.h"
 #include "faas/metrics/registry.h"
 #include "fork_handler.h"
@@ -29,24 +28,6 @@ using http::use_nothrow;
 
 namespace {
 
-// Beast (1.81) stores header name and value lengths in 16 bits and throws std::length_error from
-// inside async_read_header when one is longer than 65533 bytes. The exception escapes
-// io_context::run(), so a single request with a long header value (allowed by our 1 MiB header
-// limit) terminated fwatchdog. Report such a field as over the header limit instead: the session
-// answers 400 and closes. (Found by tests/integration/watchdog/malformed_test.cc.)
-class BoundedFieldParser final : public http::RequestParser {
-  void on_field_impl(bhttp::field name, beast::string_view name_string, beast::string_view value,
-                     http::error_code& ec) override {
-    constexpr std::size_t kMaxFieldPart = std::numeric_limits<std::uint16_t>::max() - 2;
-    if (name_string.size() > kMaxFieldPart || value.size() > kMaxFieldPart) {
-      ec = bhttp::error::header_limit;
-      return;
-    }
-    ec = {};
-    get().insert(name, name_string, value);
-  }
-};
-
 class ServerImpl final : public Server {
  public:
   ServerImpl(net::io_context& io, WatchdogConfig config, Environment env, http::Listener listener,
@@ -57,6 +38,9 @@ class ServerImpl final : public Server {
         env_(std::move(env)),
         listener_(std::move(listener)),
         metrics_listener_(std::move(metrics)),
+        sessions_(sweeper_,
+                  {.read_timeout = config_.read_timeout, .write_timeout = config_.write_timeout},
+                  [this](Exchange& x) { return dispatch(x); }),
         requests_(registry_.counter("http_requests_total", "total HTTP requests processed",
                                     {"code", "method"})),
         durations_(registry_.histogram("http_request_duration_seconds",
@@ -73,7 +57,6 @@ class ServerImpl final : public Server {
 
  private:
   net::awaitable<void> startup();
-  net::awaitable<void> session(http::tcp::socket socket);
   net::awaitable<void> dispatch(Exchange& x);
   net::awaitable<void> probe(Exchange& x, bool readiness);
   net::awaitable<void> ready(Exchange& x);
@@ -89,6 +72,7 @@ class ServerImpl final : public Server {
   Environment env_;
   http::Listener listener_;
   std::optional<http::Listener> metrics_listener_;
+  http::Sessions sessions_;
   std::unique_ptr<Handler> handler_;
   metrics::Registry registry_;
   metrics::Family& requests_;
@@ -97,9 +81,7 @@ class ServerImpl final : public Server {
   bool accepting_ = false;
   bool draining_ = false;
   int inflight_ = 0;
-  int sessions_ = 0;
   int exit_code_ = 0;
-  std::set<beast::tcp_stream*> idle_;  // sessions waiting for their next request header
 };
 
 Result<void> ServerImpl::init_handler() {
@@ -244,52 +226,6 @@ void ServerImpl::access_log(const Exchange& x) {
   log_info(line);
 }
 
-net::awaitable<void> ServerImpl::session(http::tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
-  // Beast reads at most the buffer's free capacity (min 512 bytes) per syscall: without room,
-  // a large body arrives 512 bytes at a time.
-  beast::flat_buffer buffer;
-  buffer.reserve(64 * 1024);
-  http::Sweeper::Watch watch(sweeper_, stream.socket());
-  ++sessions_;
-  for (;;) {
-    BoundedFieldParser parser;
-    parser.header_limit(1 << 20);
-    parser.body_limit(boost::none);
-    stream.expires_never();  // a fork-mode exchange may have left the stream's own timer armed
-    watch.expires_after(config_.read_timeout);
-    idle_.insert(&stream);
-    auto [ec, n] = co_await bhttp::async_read_header(stream, buffer, parser, use_nothrow);
-    idle_.erase(&stream);
-    watch.expires_never();
-    if (ec) {
-      if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
-          ec != bhttp::error::end_of_stream &&
-          ec != bhttp::error::partial_message) {
-        // Malformed request: tell the client why, then close (the framing is lost).
-        watch.expires_after(config_.write_timeout);
-        http::TextResponse r{.status = bhttp::status::bad_request,
-                             .body = "Bad Request: " + ec.message() + "\n"};
-        r.keep_alive = false;
-        co_await http::write_response(stream, std::move(r));
-      }
-      break;
-    }
-    Exchange x{.stream = stream,
-               .buffer = buffer,
-               .parser = parser,
-               .watch = watch,
-               .start = std::chrono::steady_clock::now()};
-    x.keep_alive = parser.get().keep_alive();
-    co_await dispatch(x);
-    if (!x.keep_alive || draining_ || !parser.is_done()) break;
-  }
-  beast::error_code ignored;
-  stream.socket().shutdown(http::tcp::socket::shutdown_send, ignored);
-  stream.close();
-  --sessions_;
-}
-
 net::awaitable<void> ServerImpl::metrics_session(http::tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -328,13 +264,15 @@ net::awaitable<void> ServerImpl::drain() {
   listener_.close();
   if (metrics_listener_) metrics_listener_->close();
   draining_ = true;
-  for (auto* s : idle_) s->socket().cancel();
+  sessions_.drain();
   auto deadline = std::chrono::steady_clock::now() + config_.write_timeout;
-  while (sessions_ > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (sessions_.active() > 0 && std::chrono::steady_clock::now() < deadline) {
     t.expires_after(std::chrono::milliseconds(10));
     co_await t.async_wait(use_nothrow);
   }
-  if (sessions_ > 0) log_warn(std::to_string(sessions_) + " connection(s) still open at shutdown");
+  if (sessions_.active() > 0) {
+    log_warn(std::to_string(sessions_.active()) + " connection(s) still open at shutdown");
+  }
   co_await handler_->stop();
   sweeper_.stop();
   log_info("Shutdown complete");
@@ -360,7 +298,7 @@ int ServerImpl::run() {
            (config_.fprocess.empty() ? std::string("-") : config_.fprocess[0]));
   log_info("Listening on port: " + std::to_string(listener_.port()));
   if (metrics_listener_) log_info("Metrics listening on port: " + std::to_string(metrics_listener_->port()));
-  net::co_spawn(io_, listener_.run([this](http::tcp::socket s) { return session(std::move(s)); }),
+  net::co_spawn(io_, listener_.run([this](http::tcp::socket s) { return sessions_.serve(std::move(s)); }),
                 net::detached);
   if (metrics_listener_) {
     net::co_spawn(io_, metrics_listener_->run([this](http::tcp::socket s) {
