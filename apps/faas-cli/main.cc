@@ -1,0 +1,14 @@
+// faas-cli: the developer CLI, command-compatible with OpenFaaS faas-cli. Everything lives in
+// faas::cli (src/cli); this only connects it to the process.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "faas/cli/app.h"
+#include "faas/core/env.h"
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  faas::cli::Io io{std::cin, std::cout, std::cerr};
+  return faas::cli::run(args, faas::current_environment(), io);
+}
