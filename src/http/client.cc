@@ -16,6 +16,7 @@ class ClientCategory final : public std::error_category {
     switch (static_cast<ClientErrc>(ev)) {
       case ClientErrc::kConnect: return "cannot connect";
       case ClientErrc::kTimeout: return "timed out";
+      case ClientErrc::kStalled: return "stream stalled";
       case ClientErrc::kBadResponse: return "bad response";
       case ClientErrc::kTooLarge: return "response too large";
       case ClientErrc::kIo: return "i/o error";
@@ -237,7 +238,12 @@ awaitable<Result<void>> Client::State::pump(Connection& c, ResponseParser& p,
   for (;;) {
     arm(c.stream, timeout);
     auto n = co_await read_body_some(c.stream, c.buffer, p, std::span<char>(buf.get(), kReadChunk));
-    if (!n) co_return fail(n.error(), "response body from");
+    if (!n) {
+      if (classify(n.error().code) == ClientErrc::kTimeout) {
+        co_return fail(ClientErrc::kStalled, "response body from", "no data within the timeout");
+      }
+      co_return fail(n.error(), "response body from");
+    }
     if (*n == 0) break;
     std::string_view data(buf.get(), *n);
     bool more = true;

@@ -313,6 +313,27 @@ TEST(ClientStream, ErrorStatusBodyIsReturnedNotStreamed) {
   EXPECT_TRUE(lines.empty());
 }
 
+TEST(ClientStream, BodyThatStopsComingIsStalledNotTimedOut) {
+  Imposter imp;
+  std::promise<void> done;
+  auto done_future = done.get_future();
+  Reply reply = Reply::text(200, "");
+  reply.chunks = {"line\n", "late\n"};
+  reply.before_chunk = [&](std::size_t i) {
+    if (i == 1) done_future.wait_for(10s);  // holds the stream open and quiet
+  };
+  imp.when("GET", "/quiet", reply);
+  net::io_context io;
+  auto client = make_client(io, imp.url());
+  std::vector<std::string> lines;
+
+  auto r = run(io, client.stream_lines(get("/quiet", 200ms), collect(lines)));
+  done.set_value();
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().code, ClientErrc::kStalled) << r.error().message();
+  EXPECT_EQ(lines, std::vector<std::string>{"line"});
+}
+
 TEST(ClientStream, LineOverTheCapIsTooLarge) {
   Imposter imp;
   Reply reply = Reply::text(200, "");

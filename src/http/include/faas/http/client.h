@@ -25,7 +25,8 @@ namespace faas::http {
 
 enum class ClientErrc {
   kConnect = 1,  // could not connect (refused, unreachable): the upstream is down
-  kTimeout,      // the request's timeout passed
+  kTimeout,      // the request's timeout passed before the response head arrived (or request())
+  kStalled,      // stream(): the head arrived, then no body data came within the timeout
   kBadResponse,  // not HTTP, or the connection ended in the middle of a response
   kTooLarge,     // the response head or body is over the client's limit
   kIo,           // another socket error while sending or receiving
