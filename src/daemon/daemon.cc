@@ -1,0 +1,240 @@
+#include "faas/daemon/daemon.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "faas/core/log.h"
+#include "faas/gateway/api_server.h"
+#include "faas/gateway/auth.h"
+#include "faas/gateway/config.h"
+#include "faas/process_provider/process_provider.h"
+#include "faas/provider_client/rest_provider.h"
+#include "faas/version.h"
+
+namespace faas::daemon {
+
+namespace net = boost::asio;
+using gateway::ApiServer;
+using gateway::ApiServerOptions;
+
+namespace {
+
+// An io_context whose pending work can be destroyed before the objects that work refers to.
+struct MainContext : net::io_context {
+  using net::io_context::io_context;
+  using net::execution_context::shutdown;
+};
+
+std::string sibling_binary(const std::string& name) {
+  std::error_code ec;
+  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) return name;
+  return (self.parent_path() / name).string();
+}
+
+// Credentials from DIR, generated at first start; where they are is printed once, when created.
+Result<gateway::Credentials> credentials_in(const std::string& dir, const std::string& gateway_url) {
+  bool created = false;
+  auto creds = gateway::load_or_create_credentials(dir, &created);
+  if (!creds) return creds.error();
+  if (created) {
+    log_info("Generated basic-auth credentials in " + dir + " (user: " + creds->user + ")");
+    log_info("Log in with: faas-cli login -g " + gateway_url + " -u " + creds->user +
+             " --password-stdin < " + dir + "/basic-auth-password");
+  }
+  return creds;
+}
+
+Result<std::unique_ptr<provider::Provider>> make_runtime(const net::any_io_executor& ex,
+                                                         const std::string& runtime,
+                                                         const std::string& state_dir,
+                                                         const std::string& fwatchdog_path) {
+  if (runtime != "process") {
+    return invalid_argument("--runtime " + runtime + ": unknown (this build has: process)");
+  }
+  auto p = process_provider::ProcessProvider::create(
+      ex, {.fwatchdog_path = fwatchdog_path.empty() ? sibling_binary("fwatchdog") : fwatchdog_path,
+           .state_dir = state_dir});
+  if (!p) return p.error();
+  return std::unique_ptr<provider::Provider>(std::move(*p));
+}
+
+// A graceful stop of a process provider's replicas; other providers own nothing to stop.
+net::awaitable<void> shutdown_provider(provider::Provider* p) {
+  if (auto* pp = dynamic_cast<process_provider::ProcessProvider*>(p)) co_await pp->shutdown();
+}
+
+// Serves until SIGTERM/SIGINT: then stops accepting, lets requests finish, stops the provider's
+// replicas and returns. A second signal stops at once.
+int serve(MainContext& io, ApiServer& server, provider::Provider* provider,
+          std::chrono::nanoseconds grace) {
+  net::signal_set signals(io, SIGTERM, SIGINT);
+  bool stopping = false;
+  std::function<void(const boost::system::error_code&, int)> on_signal =
+      [&](const boost::system::error_code& ec, int sig) {
+        if (ec) return;
+        if (stopping) {
+          log_warn("second signal: stopping now");
+          io.stop();
+          return;
+        }
+        stopping = true;
+        log_info(std::string("signal ") + ::strsignal(sig) + ": draining");
+        server.stop(grace, [&io, provider] {
+          net::co_spawn(io, shutdown_provider(provider), [&io](std::exception_ptr) {
+            log_info("Shutdown complete");
+            io.stop();
+          });
+        });
+        signals.async_wait(on_signal);
+      };
+  signals.async_wait(on_signal);
+  server.start();
+  io.run();
+  io.shutdown();  // suspended coroutines refer to the server: destroy them while it lives
+  return 0;
+}
+
+void warn_all(const std::vector<std::string>& warnings) {
+  for (const auto& w : warnings) log_warn(w);
+}
+
+}  // namespace
+
+int run_up(const UpOptions& options, const Environment& env) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> warnings;
+  auto config = gateway::parse_config(env, &warnings);
+  warn_all(warnings);
+  if (!config) {
+    log_error("invalid configuration: " + config.error().message());
+    return 1;
+  }
+  const std::string url = "http://127.0.0.1:" + std::to_string(options.port);
+  auto creds = credentials_in(options.state_dir + "/secrets", url);
+  if (!creds) {
+    log_error("credentials: " + creds.error().message());
+    return 1;
+  }
+  MainContext io(1);
+  auto provider = make_runtime(io.get_executor(), options.runtime, options.state_dir + "/provider",
+                               options.fwatchdog_path);
+  if (!provider) {
+    log_error("provider: " + provider.error().message());
+    return 1;
+  }
+  auto api = gateway::gateway_options(*config);
+  api.port = options.port;
+  api.bind_address = options.bind_address;
+  if (config->basic_auth) api.credentials = *creds;
+  auto server = ApiServer::create(io, std::move(api), **provider);
+  if (!server) {
+    log_error("gateway: " + server.error().message());
+    return 1;
+  }
+  log_info(std::string("faas++ ") + kVersion + " (" + kGitSha + "): gateway on " +
+           options.bind_address + ":" + std::to_string((*server)->port()) + ", runtime " +
+           options.runtime + ", state in " + options.state_dir);
+  log_info("Gateway URL: http://127.0.0.1:" + std::to_string((*server)->port()) +
+           "  (credentials in " + options.state_dir + "/secrets)");
+  return serve(io, **server, provider->get(), config->write_timeout);
+}
+
+int run_gateway(const GatewayOptions& options, const Environment& env) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> warnings;
+  auto config = gateway::parse_config(env, &warnings);
+  warn_all(warnings);
+  if (!config) {
+    log_error("invalid configuration: " + config.error().message());
+    return 1;
+  }
+  if (config->functions_provider_url.empty()) {
+    log_error("functions_provider_url is required (e.g. http://127.0.0.1:8081/)");
+    return 1;
+  }
+  if (options.port >= 0) config->port = static_cast<std::uint16_t>(options.port);
+  std::optional<gateway::Credentials> creds;
+  if (config->basic_auth) {
+    auto c = credentials_in(config->secret_mount_path, "http://127.0.0.1:" + std::to_string(config->port));
+    if (!c) {
+      log_error("credentials: " + c.error().message());
+      return 1;
+    }
+    creds = *c;
+  }
+  MainContext io(1);
+  provider_client::RestProviderConfig rc{.base_url = config->functions_provider_url,
+                                         .timeout = config->upstream_timeout};
+  // The gateway calls the provider's management routes with its own credentials, as OpenFaaS does.
+  if (creds) rc.credentials = provider_client::Credentials{creds->user, creds->password};
+  auto provider = provider_client::RestProvider::create(io.get_executor(), std::move(rc));
+  if (!provider) {
+    log_error("functions_provider_url: " + provider.error().message());
+    return 1;
+  }
+  auto api = gateway::gateway_options(*config);
+  api.credentials = creds;
+  auto server = ApiServer::create(io, std::move(api), **provider);
+  if (!server) {
+    log_error("gateway: " + server.error().message());
+    return 1;
+  }
+  log_info("faas++ gateway on port " + std::to_string((*server)->port()) + ", provider " +
+           config->functions_provider_url);
+  return serve(io, **server, nullptr, config->write_timeout);
+}
+
+int run_provider(const ProviderOptions& options, const Environment& env) {
+  ::signal(SIGPIPE, SIG_IGN);
+  std::vector<std::string> warnings;
+  auto config = gateway::parse_config(env, &warnings);
+  warn_all(warnings);
+  if (!config) {
+    log_error("invalid configuration: " + config.error().message());
+    return 1;
+  }
+  int port = options.port >= 0 ? options.port : (lookup(env, "port") ? config->port : 8081);
+  MainContext io(1);
+  auto provider = make_runtime(io.get_executor(), options.runtime, options.state_dir,
+                               options.fwatchdog_path);
+  if (!provider) {
+    log_error("provider: " + provider.error().message());
+    return 1;
+  }
+  ApiServerOptions api{.role = ApiServerOptions::Role::kProvider,
+                       .bind_address = options.bind_address,
+                       .port = static_cast<std::uint16_t>(port),
+                       .read_timeout = config->read_timeout,
+                       .write_timeout = config->write_timeout,
+                       .upstream_timeout = config->upstream_timeout,
+                       .scale_from_zero = false,
+                       .default_namespace = config->function_namespace};
+  if (config->basic_auth) {
+    auto dir = lookup(env, "secret_mount_path") ? config->secret_mount_path : options.state_dir + "/secrets";
+    auto c = credentials_in(dir, "http://127.0.0.1:" + std::to_string(port));
+    if (!c) {
+      log_error("credentials: " + c.error().message());
+      return 1;
+    }
+    api.credentials = *c;
+  }
+  auto server = ApiServer::create(io, std::move(api), **provider);
+  if (!server) {
+    log_error("provider: " + server.error().message());
+    return 1;
+  }
+  log_info("faas++ provider (" + options.runtime + ") on port " + std::to_string((*server)->port()));
+  return serve(io, **server, provider->get(), config->write_timeout);
+}
+
+}  // namespace faas::daemon
