@@ -8,6 +8,7 @@
 #include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <future>
+#include <memory>
 
 #include "support/http_client.h"
 #include "support/imposter.h"
@@ -234,15 +235,15 @@ TEST(Client, CreateRejectsHostNamesAndQueries) {
 TEST(ClientStream, DeliversEachPieceBeforeTheNextIsSent) {
   Imposter imp;
   std::promise<void> first_seen;
-  auto first_seen_future = first_seen.get_future();
-  std::atomic<bool> second_released{false};
+  // Shared with the imposter's thread by value: it may still be in the hook when the test ends.
+  auto second_released = std::make_shared<std::atomic<bool>>(false);
   Reply reply = Reply::text(200, "");
   reply.chunks = {"first", "second"};
-  reply.before_chunk = [&](std::size_t i) {
+  reply.before_chunk = [seen = first_seen.get_future().share(), second_released](std::size_t i) {
     if (i != 1) return;
     // Bounded: a client that buffers the whole body never signals, and fails below.
-    first_seen_future.wait_for(10s);
-    second_released = true;
+    seen.wait_for(10s);
+    *second_released = true;
   };
   imp.when("GET", "/stream", reply);
   net::io_context io;
@@ -251,7 +252,7 @@ TEST(ClientStream, DeliversEachPieceBeforeTheNextIsSent) {
   bool second_was_out_at_first = true;
   ChunkSink sink = [&](std::string_view piece) -> awaitable<bool> {
     if (pieces.empty()) {
-      second_was_out_at_first = second_released.load();
+      second_was_out_at_first = second_released->load();
       first_seen.set_value();
     }
     pieces.emplace_back(piece);
@@ -316,10 +317,9 @@ TEST(ClientStream, ErrorStatusBodyIsReturnedNotStreamed) {
 TEST(ClientStream, BodyThatStopsComingIsStalledNotTimedOut) {
   Imposter imp;
   std::promise<void> done;
-  auto done_future = done.get_future();
   Reply reply = Reply::text(200, "");
   reply.chunks = {"line\n", "late\n"};
-  reply.before_chunk = [&](std::size_t i) {
+  reply.before_chunk = [done_future = done.get_future().share()](std::size_t i) {
     if (i == 1) done_future.wait_for(10s);  // holds the stream open and quiet
   };
   imp.when("GET", "/quiet", reply);

@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
 #include <future>
+#include <memory>
 
 #include "faas/api/json.h"
 #include "faas/core/base64.h"
@@ -417,21 +418,21 @@ TEST_F(RestProviderLogsTest, SendsTheQueryTheContractDefines) {
 
 TEST_F(RestProviderLogsTest, EachLineReachesTheSinkBeforeTheNextIsSent) {
   std::promise<void> first_seen;
-  auto first_seen_future = first_seen.get_future();
-  std::atomic<bool> second_sent{false};
+  // Shared with the imposter's thread by value: it may still be in the hook when the test ends.
+  auto second_sent = std::make_shared<std::atomic<bool>>(false);
   Reply reply = Reply::text(200, "");
   reply.headers = {{"Content-Type", "application/x-ndjson"}};
   reply.chunks = {api::to_json(log_line("one")) + "\n", api::to_json(log_line("two")) + "\n"};
-  reply.before_chunk = [&](std::size_t i) {
+  reply.before_chunk = [seen = first_seen.get_future().share(), second_sent](std::size_t i) {
     if (i != 1) return;
-    first_seen_future.wait_for(10s);  // bounded: a buffering client fails the check below
-    second_sent = true;
+    seen.wait_for(10s);  // bounded: a buffering client fails the check below
+    *second_sent = true;
   };
   imp.when("GET", "/system/logs", reply);
   bool second_out_at_first = true;
   provider::LogSink sink = [&](const api::LogMessage& m) -> net::awaitable<bool> {
     if (received.empty()) {
-      second_out_at_first = second_sent.load();
+      second_out_at_first = second_sent->load();
       first_seen.set_value();
     }
     received.push_back(m);
