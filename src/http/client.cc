@@ -14,12 +14,18 @@ class ClientCategory final : public std::error_category {
   const char* name() const noexcept override { return "http client"; }
   std::string message(int ev) const override {
     switch (static_cast<ClientErrc>(ev)) {
-      case ClientErrc::kConnect: return "cannot connect";
-      case ClientErrc::kTimeout: return "timed out";
-      case ClientErrc::kStalled: return "stream stalled";
-      case ClientErrc::kBadResponse: return "bad response";
-      case ClientErrc::kTooLarge: return "response too large";
-      case ClientErrc::kIo: return "i/o error";
+      case ClientErrc::kConnect:
+        return "cannot connect";
+      case ClientErrc::kTimeout:
+        return "timed out";
+      case ClientErrc::kStalled:
+        return "stream stalled";
+      case ClientErrc::kBadResponse:
+        return "bad response";
+      case ClientErrc::kTooLarge:
+        return "response too large";
+      case ClientErrc::kIo:
+        return "i/o error";
     }
     return "unknown http client error";
   }
@@ -129,7 +135,8 @@ struct Client::State {
   }
   // body.h's errors: the size cap says its limit in the context, the others in the code.
   Error fail(const Error& error, std::string_view what) const {
-    if (error.code == std::errc::message_size) return fail(ClientErrc::kTooLarge, what, error.context);
+    if (error.code == std::errc::message_size)
+      return fail(ClientErrc::kTooLarge, what, error.context);
     return fail(error.code, what);
   }
 
@@ -193,8 +200,8 @@ awaitable<Result<ClientResponse>> Client::State::exchange(ClientRequest request,
     }
     arm(conn->stream, timeout);
     ResponseParser parser;
-    parser.header_limit(static_cast<std::uint32_t>(std::min<std::size_t>(
-        options.max_header, std::numeric_limits<std::uint32_t>::max())));
+    parser.header_limit(static_cast<std::uint32_t>(
+        std::min<std::size_t>(options.max_header, std::numeric_limits<std::uint32_t>::max())));
     parser.body_limit(boost::none);  // our own caps apply (max_body, max_line)
     if (message.method() == bhttp::verb::head) parser.skip(true);
 
@@ -202,8 +209,8 @@ awaitable<Result<ClientResponse>> Client::State::exchange(ClientRequest request,
     (void)wn;
     error_code ec = wec;
     if (!ec) {
-      auto [rec, rn] = co_await bhttp::async_read_header(conn->stream, conn->buffer, parser,
-                                                         use_nothrow);
+      auto [rec, rn] =
+          co_await bhttp::async_read_header(conn->stream, conn->buffer, parser, use_nothrow);
       (void)rn;
       ec = rec;
     }
@@ -231,9 +238,8 @@ awaitable<Result<ClientResponse>> Client::State::exchange(ClientRequest request,
 }
 
 awaitable<Result<void>> Client::State::pump(Connection& c, ResponseParser& p,
-                                            std::chrono::nanoseconds timeout,
-                                            const ChunkSink& sink, LineSplitter* lines,
-                                            bool& stopped) {
+                                            std::chrono::nanoseconds timeout, const ChunkSink& sink,
+                                            LineSplitter* lines, bool& stopped) {
   auto buf = std::make_unique<char[]>(kReadChunk);
   for (;;) {
     arm(c.stream, timeout);

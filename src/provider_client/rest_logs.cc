@@ -1,8 +1,8 @@
 // RestProvider::logs: the NDJSON stream of GET /system/logs, delivered message by message.
-#include "faas/provider_client/rest_provider.h"
-
 #include "faas/api/json.h"
 #include "faas/provider/errors.h"
+#include "faas/provider_client/rest_provider.h"
+
 #include "wire.h"
 
 namespace faas::provider_client {

@@ -3,13 +3,13 @@
 #include "faas/api/json.h"
 #include "faas/core/base64.h"
 #include "faas/provider/errors.h"
+
 #include "wire.h"
 
 namespace faas::provider_client {
 
 namespace bhttp = boost::beast::http;
 using provider::FunctionRef;
-using provider::ProviderErrc;
 using provider::Task;
 
 namespace {
@@ -82,13 +82,13 @@ boost::asio::awaitable<Result<T>> RestProvider::get_json(std::string target,
 // --- functions ---
 
 Task<void> RestProvider::deploy(api::FunctionDeployment spec) {
-  co_return done(co_await call(
-      make_request(bhttp::verb::post, "/system/functions", api::to_json(spec))));
+  co_return done(
+      co_await call(make_request(bhttp::verb::post, "/system/functions", api::to_json(spec))));
 }
 
 Task<void> RestProvider::update(api::FunctionDeployment spec) {
-  co_return done(co_await call(
-      make_request(bhttp::verb::put, "/system/functions", api::to_json(spec))));
+  co_return done(
+      co_await call(make_request(bhttp::verb::put, "/system/functions", api::to_json(spec))));
 }
 
 Task<void> RestProvider::remove(FunctionRef fn) {
@@ -110,8 +110,7 @@ Task<api::FunctionStatus> RestProvider::status(FunctionRef fn) {
 
 Task<void> RestProvider::scale(FunctionRef fn, std::uint64_t replicas) {
   auto body = api::to_json(api::ScaleServiceRequest{fn.name, replicas, fn.namespace_});
-  auto target =
-      with_namespace(function_path("/system/scale-function", fn.name), fn.namespace_);
+  auto target = with_namespace(function_path("/system/scale-function", fn.name), fn.namespace_);
   co_return done(co_await call(make_request(bhttp::verb::post, target, std::move(body))));
 }
 
@@ -173,8 +172,8 @@ Task<void> RestProvider::update_namespace(api::FunctionNamespace ns) {
 }
 
 Task<void> RestProvider::remove_namespace(std::string name) {
-  co_return done(co_await call(
-      make_request(bhttp::verb::delete_, function_path("/system/namespace", name))));
+  co_return done(
+      co_await call(make_request(bhttp::verb::delete_, function_path("/system/namespace", name))));
 }
 
 // --- info, health ---

@@ -54,9 +54,9 @@ bool is_success(unsigned status) { return status == 200 || status == 201 || stat
 
 Error status_error(unsigned status, std::string_view body, std::string_view what) {
   auto text = trim(body);
-  std::string message = text.empty()
-                            ? "provider answered " + std::to_string(status) + " to " + std::string(what)
-                            : std::string(text);
+  std::string message =
+      text.empty() ? "provider answered " + std::to_string(status) + " to " + std::string(what)
+                   : std::string(text);
   return provider::provider_error(provider::errc_for_status(status), std::move(message));
 }
 
@@ -71,9 +71,9 @@ Error transport_error(const Error& error) {
 }
 
 Error decode_error(const Error& error, std::string_view what) {
-  return provider::provider_error(ProviderErrc::kBadGateway, "invalid response from provider to " +
-                                                                 std::string(what) + ": " +
-                                                                 error.message());
+  return provider::provider_error(
+      ProviderErrc::kBadGateway,
+      "invalid response from provider to " + std::string(what) + ": " + error.message());
 }
 
 }  // namespace faas::provider_client

@@ -1,16 +1,16 @@
 #include "support/imposter.h"
 
-#include <gtest/gtest.h>
-
 #include <algorithm>
+#include <cctype>
+#include <set>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
-#include <cctype>
-#include <set>
+#include <gtest/gtest.h>
 
 #include "faas/http/listener.h"
 
@@ -63,7 +63,8 @@ RecordedRequest to_record(const bhttp::request<bhttp::string_body>& req) {
 
 std::string head_text(const Reply& reply, bool announce_close) {
   std::string out = "HTTP/1.1 " + std::to_string(reply.status) + " " +
-                    std::string(bhttp::obsolete_reason(bhttp::int_to_status(reply.status))) + "\r\n";
+                    std::string(bhttp::obsolete_reason(bhttp::int_to_status(reply.status))) +
+                    "\r\n";
   for (const auto& [k, v] : reply.headers) out += k + ": " + v + "\r\n";
   if (reply.chunks.empty()) {
     out += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";
@@ -93,10 +94,16 @@ awaitable<void> drain(beast::tcp_stream& stream) {
 // Answers one request; returns whether the connection may serve another.
 awaitable<bool> respond(beast::tcp_stream& stream, const Reply& reply, bool keep_alive) {
   switch (reply.action) {
-    case Reply::Action::kHang: co_await drain(stream); co_return false;
-    case Reply::Action::kClose: co_return false;
-    case Reply::Action::kRaw: co_await write_text(stream, reply.raw); co_return false;
-    case Reply::Action::kRespond: break;
+    case Reply::Action::kHang:
+      co_await drain(stream);
+      co_return false;
+    case Reply::Action::kClose:
+      co_return false;
+    case Reply::Action::kRaw:
+      co_await write_text(stream, reply.raw);
+      co_return false;
+    case Reply::Action::kRespond:
+      break;
   }
   std::string head = head_text(reply, !keep_alive);
   if (reply.chunks.empty()) {
@@ -201,7 +208,8 @@ awaitable<void> Imposter::Impl::session(Imposter& self, tcp::socket socket) {
     auto record = to_record(parser.get());
     auto reply = self.find(record.method, record.path);
     self.record(record);
-    if (!reply) reply = Reply::text(404, "no imposter rule for " + record.method + " " + record.path);
+    if (!reply)
+      reply = Reply::text(404, "no imposter rule for " + record.method + " " + record.path);
     if (!co_await respond(stream, *reply, parser.get().keep_alive())) break;
   }
   sockets.erase(&stream.socket());
@@ -218,11 +226,10 @@ Imposter::Imposter() : impl_(std::make_unique<Impl>()) {
   }
   port_ = listener->port();
   impl_->listener.emplace(std::move(*listener));
-  net::co_spawn(impl_->io,
-                impl_->listener->run([this](tcp::socket s) -> awaitable<void> {
-                  ++connections_;
-                  return impl_->session(*this, std::move(s));
-                }),
+  net::co_spawn(impl_->io, impl_->listener->run([this](tcp::socket s) -> awaitable<void> {
+    ++connections_;
+    return impl_->session(*this, std::move(s));
+  }),
                 net::detached);
   thread_ = std::thread([this] { impl_->io.run(); });
 }

@@ -45,10 +45,10 @@ struct RecordedRequest {
 
 struct Reply {
   enum class Action {
-    kRespond,     // status, headers, body (or chunks)
-    kHang,        // read the request, never answer; close only when the client does
-    kClose,       // close the connection without answering
-    kRaw,         // write `raw` verbatim, then close
+    kRespond,  // status, headers, body (or chunks)
+    kHang,     // read the request, never answer; close only when the client does
+    kClose,    // close the connection without answering
+    kRaw,      // write `raw` verbatim, then close
   };
   Action action = Action::kRespond;
   unsigned status = 200;

@@ -1,14 +1,14 @@
 #include "faas/http/client.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/use_future.hpp>
 #include <chrono>
 #include <future>
 #include <memory>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_future.hpp>
+#include <gtest/gtest.h>
 
 #include "support/http_client.h"
 #include "support/imposter.h"

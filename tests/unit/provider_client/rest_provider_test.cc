@@ -1,17 +1,18 @@
 #include "faas/provider_client/rest_provider.h"
 
-#include <gtest/gtest.h>
-
 #include <atomic>
+#include <future>
+#include <memory>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/use_future.hpp>
-#include <future>
-#include <memory>
+#include <gtest/gtest.h>
 
 #include "faas/api/json.h"
 #include "faas/core/base64.h"
 #include "faas/provider/errors.h"
+
 #include "support/http_client.h"
 #include "support/imposter.h"
 
@@ -172,12 +173,13 @@ TEST_F(RestProviderTest, SuccessStatusesAreOk) {
 
 TEST_F(RestProviderTest, ErrorStatusesMapToProviderErrcWithTheBodyText) {
   const std::pair<unsigned, ProviderErrc> cases[] = {
-      {400, ProviderErrc::kInvalid},  {404, ProviderErrc::kNotFound},
-      {409, ProviderErrc::kConflict}, {500, ProviderErrc::kInternal},
+      {400, ProviderErrc::kInvalid},        {404, ProviderErrc::kNotFound},
+      {409, ProviderErrc::kConflict},       {500, ProviderErrc::kInternal},
       {501, ProviderErrc::kNotImplemented}, {503, ProviderErrc::kUnavailable}};
   auto& p = provider();
   for (auto [status, errc] : cases) {
-    imp.when("POST", "/system/functions", Reply::text(status, "  reason " + std::to_string(status) + "\n"));
+    imp.when("POST", "/system/functions",
+             Reply::text(status, "  reason " + std::to_string(status) + "\n"));
     imp.when("GET", "/system/function/echo", Reply::text(status, "why\n"));
 
     auto deployed = run(p.deploy(api::FunctionDeployment{"echo", "img"}));
@@ -475,7 +477,8 @@ TEST_F(RestProviderLogsTest, MalformedLineIsBadGatewayAfterTheGoodOnes) {
                   api::to_json(log_line("three")) + "\n"};
   imp.when("GET", "/system/logs", reply);
 
-  auto e = error_of(run(provider().logs(provider::LogRequest{FunctionRef{"echo", ""}}, recorder())));
+  auto e =
+      error_of(run(provider().logs(provider::LogRequest{FunctionRef{"echo", ""}}, recorder())));
   EXPECT_EQ(e.code, ProviderErrc::kBadGateway);
   EXPECT_NE(e.message().find("invalid log line from provider"), std::string::npos) << e.message();
   EXPECT_EQ(received, std::vector<api::LogMessage>{log_line("one")});
