@@ -43,6 +43,9 @@ std::string sibling_binary(const std::string& name) {
 
 // Credentials from DIR, generated at first start; where they are is printed once, when created.
 Result<gateway::Credentials> credentials_in(const std::string& dir, const std::string& gateway_url) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
+  if (ec) return make_error(ec, "create " + std::filesystem::path(dir).parent_path().string());
   bool created = false;
   auto creds = gateway::load_or_create_credentials(dir, &created);
   if (!creds) return creds.error();
