@@ -191,7 +191,8 @@ awaitable<Result<ClientResponse>> Client::State::exchange(ClientRequest request,
   const auto timeout = request.timeout;
   const Message message = build(request);
   for (int attempt = 0;; ++attempt) {
-    auto conn = take_idle();
+    // The retry always gets a fresh connection: the others in the pool are likely as stale.
+    auto conn = attempt == 0 ? take_idle() : nullptr;
     const bool reused = conn != nullptr;
     if (!conn) {
       auto fresh = co_await connect(timeout);
@@ -216,7 +217,10 @@ awaitable<Result<ClientResponse>> Client::State::exchange(ClientRequest request,
     }
     if (ec) {
       // A pooled connection the upstream had already closed: nothing of a response arrived.
-      if (reused && attempt == 0 && ec != beast::error::timeout && !parser.got_some()) continue;
+      if (reused && ec != beast::error::timeout && !parser.got_some()) {
+        idle.clear();
+        continue;
+      }
       co_return fail(std_code(ec), "request to");
     }
 

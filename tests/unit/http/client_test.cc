@@ -166,6 +166,25 @@ TEST(Client, StalePooledConnectionIsRetriedOnceOnAFreshOne) {
   EXPECT_EQ(imp.requests()[1].body, "payload");
 }
 
+TEST(Client, WhenEveryPooledConnectionIsStaleTheRetryUsesAFreshOne) {
+  Imposter imp;
+  Reply reply = Reply::text(200, "ok");
+  reply.close_after = true;
+  imp.when("GET", "/x", reply);
+  net::io_context io;
+  auto client = make_client(io, imp.url());
+  auto a = net::co_spawn(io, client.request(get("/x")), net::use_future);
+  auto b = net::co_spawn(io, client.request(get("/x")), net::use_future);
+  io.run();
+  ASSERT_TRUE(a.get() && b.get());
+  ASSERT_EQ(client.idle_connections(), 2u);  // both already closed by the server
+
+  auto r = run(io, client.request(get("/x")));
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(imp.connections(), 3u);
+  EXPECT_EQ(client.idle_connections(), 1u);  // the stale pair was dropped, the fresh one kept
+}
+
 TEST(Client, ConnectionRefusedIsConnectError) {
   auto port = test::pick_free_port();
   ASSERT_TRUE(port);
@@ -327,7 +346,8 @@ TEST(ClientStream, BodyThatStopsComingIsStalledNotTimedOut) {
   auto client = make_client(io, imp.url());
   std::vector<std::string> lines;
 
-  auto r = run(io, client.stream_lines(get("/quiet", 200ms), collect(lines)));
+  // Long enough for the head to arrive on a loaded machine; the quiet body then stalls it.
+  auto r = run(io, client.stream_lines(get("/quiet", 1s), collect(lines)));
   done.set_value();
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, ClientErrc::kStalled) << r.error().message();

@@ -498,7 +498,8 @@ class QuietLogStreamTest : public RestProviderLogsTest {
   void TearDown() override { release_.set_value(); }
   RestProvider& quick_provider() {
     auto c = config();
-    c.timeout = 200ms;
+    // Long enough for the head to arrive on a loaded machine; the quiet body then stalls it.
+    c.timeout = 1s;
     return provider(c);
   }
 
