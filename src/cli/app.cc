@@ -5,6 +5,7 @@
 
 #include "faas/cli/config_file.h"
 #include "faas/cli/gateway.h"
+#include "faas/cli/http_client.h"
 
 #include "commands.h"
 
@@ -28,7 +29,29 @@ void add_namespace_flag(CLI::App& cmd, CommonFlags& f) {
   cmd.add_option("-n,--namespace", f.namespace_, "Namespace of the function");
 }
 
+namespace {
+
+// -f may be a URL, as in faas-cli; relative paths in a remote stack resolve against the cwd.
+Result<Stack> fetch_stack(const std::string& url, const Context& ctx, bool substitute) {
+  HttpRequest req;
+  req.url = url;
+  auto r = http_request(req);
+  if (!r) return invalid_argument("cannot fetch " + url + ": " + r.error().message());
+  if (r->status != 200)
+    return invalid_argument("cannot fetch " + url + ": " + status_text(r->status));
+  auto stack = parse_stack(r->body, url, ctx.env, substitute);
+  if (stack) stack->dir = ctx.cwd;
+  return stack;
+}
+
+}  // namespace
+
 Result<std::optional<Stack>> load_stack_for(const CommonFlags& f, const Context& ctx) {
+  if (f.yaml.starts_with("http://") || f.yaml.starts_with("https://")) {
+    auto stack = fetch_stack(f.yaml, ctx, f.envsubst);
+    if (!stack) return stack.error();
+    return std::optional<Stack>(std::move(*stack));
+  }
   std::optional<std::filesystem::path> file;
   if (!f.yaml.empty()) {
     std::filesystem::path p(f.yaml);
@@ -76,6 +99,7 @@ int run(const std::vector<std::string>& args, const Environment& env, Io io,
   add_secret_commands(app, ctx);
   add_store_commands(app, ctx);
   add_version_command(app, ctx);
+  add_new_command(app, ctx);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);

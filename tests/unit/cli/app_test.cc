@@ -333,5 +333,31 @@ TEST_F(Cli, UsageErrorsExitNonZero) {
   EXPECT_NE(out().find("deploy"), std::string::npos);
 }
 
+TEST_F(Cli, StackFileFromAUrl) {
+  gw_.when("GET", "/stack.yml",
+           Reply::text(200, "provider: {name: openfaas}\nfunctions:\n  fn: {image: img:1}\n"));
+  gw_.when("PUT", "/system/functions", Reply::text(200, ""));
+  ASSERT_EQ(cli({"deploy", "-f", gw_.url() + "/stack.yml"}), 0) << err();
+  EXPECT_EQ(sent_deployment(1).image, "img:1");
+}
+
+TEST_F(Cli, NewThenDeployUsesTheTemplateFprocess) {
+  env_["FAAS_TEMPLATE_DIR"] = (std::filesystem::path(FAAS_SOURCE_DIR) / "templates").string();
+  ASSERT_EQ(cli({"new", "--list"}), 0);
+  EXPECT_NE(out().find("- bash-streaming\n"), std::string::npos) << out();
+  ASSERT_EQ(cli({"new", "hello", "--lang", "bash-streaming", "-p", "ghcr.io/me", "-q"}), 0)
+      << err();
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "hello" / "handler.sh"));
+  gw_.when("PUT", "/system/functions", Reply::text(200, ""));
+  ASSERT_EQ(cli({"deploy"}), 0) << err();
+  api::FunctionDeployment d = sent_deployment(0);
+  EXPECT_EQ(d.service, "hello");
+  EXPECT_EQ(d.image, "ghcr.io/me/hello:latest");
+  EXPECT_EQ(d.env_process, "sh ./index.sh");
+  EXPECT_EQ(cli({"new", "hello", "--lang", "bash-streaming"}), 1);  // exists
+  EXPECT_EQ(cli({"new", "other", "--lang", "cobol"}), 1);
+  EXPECT_NE(err().find("template cobol not found"), std::string::npos) << err();
+}
+
 }  // namespace
 }  // namespace faas::cli

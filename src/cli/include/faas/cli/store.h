@@ -33,7 +33,7 @@ struct StoreFunction {
 };
 
 // Accepts the v2 document {"version", "functions": [...]} and the legacy v1 array.
-Result<std::vector<StoreFunction>> parse_store(std::string_view json);
+Result<std::vector<StoreFunction>> parse_store(std::string_view text);
 // http(s):// through libcurl; file:// or a plain path from disk.
 Result<std::string> fetch_store(const std::string& url);
 

@@ -1,0 +1,61 @@
+// Function templates and `faas-cli new` (reference §7.2, §8.1). A template is a directory
+// <root>/<lang>/ with template.yml, a Dockerfile and a handler skeleton in `function/` (or the
+// template's handler_folder). Roots are searched in order: ./template (faas-cli's pulled
+// templates), $FAAS_TEMPLATE_DIR, then the templates/ directory shipped with faas++.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "faas/core/env.h"
+#include "faas/core/result.h"
+
+namespace faas::cli {
+
+struct LanguageTemplate {
+  std::string language;
+  std::string fprocess;
+  std::string welcome_message;
+  std::string handler_folder = "function";
+};
+
+Result<LanguageTemplate> read_template_yml(const std::filesystem::path& file);
+
+std::vector<std::filesystem::path> template_roots(const Environment& env,
+                                                  const std::filesystem::path& cwd);
+// The first root holding <lang>/template.yml.
+std::optional<std::filesystem::path> find_template(const std::vector<std::filesystem::path>& roots,
+                                                   const std::string& lang);
+// Every language in the roots, sorted, without duplicates.
+std::vector<std::string> list_templates(const std::vector<std::filesystem::path>& roots);
+
+struct NewFunction {
+  std::string name;
+  std::string lang;
+  std::string prefix;      // image prefix (registry/owner), may be empty
+  std::string handler;     // folder, default ./<name>
+  std::string stack_file;  // file to write or append to, default stack.yaml
+  std::string gateway = "http://127.0.0.1:8080";
+};
+
+struct NewResult {
+  std::filesystem::path handler_dir;
+  std::filesystem::path stack_file;
+  bool appended = false;
+  std::string welcome_message;
+};
+
+// Copies the template's handler skeleton to the handler folder (which must not exist), copies the
+// template itself into <cwd>/template/<lang> when it came from elsewhere (so deploy can read its
+// fprocess and build can find it), and writes the stack file, or appends the function to it
+// when it exists (the name must not be taken). Relative paths are against `cwd`.
+Result<NewResult> new_function(const NewFunction& fn,
+                               const std::vector<std::filesystem::path>& roots,
+                               const std::filesystem::path& cwd);
+
+// The text of the function's entry under `functions:`, indented two spaces.
+std::string function_stanza(const NewFunction& fn);
+
+}  // namespace faas::cli
