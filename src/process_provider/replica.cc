@@ -75,7 +75,7 @@ std::string format_ms(std::chrono::steady_clock::duration d) {
 
 }  // namespace
 
-std::shared_ptr<Replica> Replica::start(net::any_io_executor ex, ReplicaSpec spec,
+std::shared_ptr<Replica> Replica::start(const net::any_io_executor& ex, ReplicaSpec spec,
                                         std::shared_ptr<FunctionContext> fn) {
   auto r = std::make_shared<Replica>(ex, std::move(spec), std::move(fn));
   r->prepare_dir();

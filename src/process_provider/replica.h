@@ -49,7 +49,7 @@ class Replica : public std::enable_shared_from_this<Replica> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  static std::shared_ptr<Replica> start(boost::asio::any_io_executor ex, ReplicaSpec spec,
+  static std::shared_ptr<Replica> start(const boost::asio::any_io_executor& ex, ReplicaSpec spec,
                                         std::shared_ptr<FunctionContext> fn);
   Replica(const Replica&) = delete;
   Replica& operator=(const Replica&) = delete;
