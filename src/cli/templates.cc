@@ -95,6 +95,18 @@ Result<LanguageTemplate> read_template_yml(const fs::path& file) {
     scalar("fprocess", t.fprocess);
     scalar("welcome_message", t.welcome_message);
     scalar("handler_folder", t.handler_folder);
+    if (YAML::Node opts = root["build_options"]; opts && opts.IsSequence()) {
+      for (const auto& o : opts) {
+        if (!o.IsMap() || !o["name"] || !o["name"].IsScalar()) continue;
+        BuildOption opt{o["name"].Scalar(), {}};
+        if (YAML::Node pkgs = o["packages"]; pkgs && pkgs.IsSequence()) {
+          for (const auto& p : pkgs) {
+            if (p.IsScalar()) opt.packages.push_back(p.Scalar());
+          }
+        }
+        t.build_options.push_back(std::move(opt));
+      }
+    }
   } catch (const YAML::BadFile&) {
     return invalid_argument("cannot read " + file.string());
   } catch (const YAML::Exception& e) {

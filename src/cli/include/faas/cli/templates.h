@@ -14,11 +14,17 @@
 
 namespace faas::cli {
 
+struct BuildOption {
+  std::string name;
+  std::vector<std::string> packages;
+};
+
 struct LanguageTemplate {
   std::string language;
   std::string fprocess;
   std::string welcome_message;
   std::string handler_folder = "function";
+  std::vector<BuildOption> build_options;
 };
 
 Result<LanguageTemplate> read_template_yml(const std::filesystem::path& file);

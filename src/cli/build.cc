@@ -1,0 +1,160 @@
+#include "faas/cli/build.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <set>
+#include <sstream>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "faas/cli/templates.h"
+
+namespace faas::cli {
+namespace fs = std::filesystem;
+namespace {
+
+Result<void> copy_into(const fs::path& from, const fs::path& to) {
+  std::error_code ec;
+  fs::create_directories(to, ec);
+  if (!ec) {
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing, ec);
+  }
+  if (ec) return make_error(ec, "cannot copy " + from.string() + " to " + to.string());
+  return {};
+}
+
+fs::path resolve(const fs::path& base, const std::string& p) {
+  fs::path path(p);
+  return path.is_absolute() ? path : base / path;
+}
+
+Result<std::string> additional_packages(const LanguageTemplate& t, const StackFunction& fn,
+                                        const std::vector<std::string>& extra) {
+  std::vector<std::string> wanted = fn.build_options;
+  wanted.insert(wanted.end(), extra.begin(), extra.end());
+  std::string packages;
+  std::set<std::string> seen;
+  for (const auto& name : wanted) {
+    if (!seen.insert(name).second) continue;
+    auto it = std::find_if(t.build_options.begin(), t.build_options.end(),
+                           [&](const BuildOption& o) { return o.name == name; });
+    if (it == t.build_options.end()) {
+      return invalid_argument("build option " + name + " is not defined by template " + fn.lang);
+    }
+    for (const auto& p : it->packages) packages += (packages.empty() ? "" : " ") + p;
+  }
+  return packages;
+}
+
+}  // namespace
+
+Result<BuildPlan> shrinkwrap(const StackFunction& fn, const Stack& stack,
+                             const std::vector<fs::path>& template_roots,
+                             const api::StringMap& extra_build_args,
+                             const std::vector<std::string>& extra_options) {
+  if (fn.lang.empty())
+    return invalid_argument("function " + fn.name + ": lang is required to build");
+  if (fn.handler.empty()) return invalid_argument("function " + fn.name + ": handler is required");
+  if (fn.image.empty()) return invalid_argument("function " + fn.name + ": image is required");
+  BuildPlan plan{fn.name, fn.image, stack.dir / "build" / fn.name, fn.build_args};
+  for (const auto& [k, v] : extra_build_args) plan.build_args[k] = v;
+  fs::path handler = resolve(stack.dir, fn.handler);
+  std::error_code ec;
+  if (!fs::is_directory(handler, ec)) {
+    return invalid_argument("function " + fn.name + ": handler folder " + handler.string() +
+                            " not found");
+  }
+  fs::remove_all(plan.context, ec);
+  if (ec) return make_error(ec, "cannot remove " + plan.context.string());
+  fs::path function_dir = plan.context;
+  if (fn.lang == "dockerfile") {
+    if (auto ok = copy_into(handler, plan.context); !ok) return ok.error();
+  } else {
+    auto tdir = find_template(template_roots, fn.lang);
+    if (!tdir) {
+      return invalid_argument("template " + fn.lang +
+                              " not found (looked in ./template and the "
+                              "shipped templates)");
+    }
+    auto t = read_template_yml(*tdir / "template.yml");
+    if (!t) return t.error();
+    auto packages = additional_packages(*t, fn, extra_options);
+    if (!packages) return packages.error();
+    if (!packages->empty()) plan.build_args["ADDITIONAL_PACKAGE"] = *packages;
+    function_dir = plan.context / t->handler_folder;
+    if (auto ok = copy_into(*tdir, plan.context); !ok) return ok.error();
+    if (auto ok = copy_into(handler, function_dir); !ok) return ok.error();
+  }
+  for (const auto& extra : stack.copy) {
+    fs::path src = resolve(stack.dir, extra);
+    fs::path dst = function_dir / fs::path(extra).lexically_normal().relative_path();
+    if (fs::is_directory(src, ec)) {
+      if (auto ok = copy_into(src, dst); !ok) return ok.error();
+    } else {
+      fs::create_directories(dst.parent_path(), ec);
+      fs::copy_file(src, dst, fs::copy_options::overwrite_existing, ec);
+      if (ec) return make_error(ec, "cannot copy " + src.string());
+    }
+  }
+  return plan;
+}
+
+std::vector<std::string> builder_command(std::string_view builder, const BuildPlan& plan,
+                                         bool no_cache) {
+  bool docker = fs::path(builder).filename() == "docker";
+  std::vector<std::string> argv{std::string(builder), docker ? "build" : "bud", "-t", plan.image};
+  if (no_cache) argv.emplace_back("--no-cache");
+  for (const auto& [k, v] : plan.build_args) {
+    argv.emplace_back("--build-arg");
+    argv.push_back(k + "=" + v);
+  }
+  argv.push_back(plan.context.string());
+  return argv;
+}
+
+Result<std::string> find_builder(std::string_view requested, const Environment& env) {
+  std::vector<std::string> names;
+  if (!requested.empty()) {
+    if (requested != "buildah" && requested != "docker") {
+      return invalid_argument("--builder must be buildah or docker, not " + std::string(requested));
+    }
+    names.emplace_back(requested);
+  } else {
+    names = {"buildah", "docker"};
+  }
+  std::string path = lookup(env, "PATH").value_or("/usr/local/bin:/usr/bin:/bin");
+  for (const auto& name : names) {
+    std::stringstream dirs(path);
+    for (std::string dir; std::getline(dirs, dir, ':');) {
+      if (dir.empty()) continue;
+      fs::path candidate = fs::path(dir) / name;
+      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    }
+  }
+  return invalid_argument(
+      "no image builder found on PATH: install buildah (apt-get install "
+      "buildah) or docker, or use --shrinkwrap to only write ./build");
+}
+
+Result<int> run_process(const std::vector<std::string>& argv, const Environment& env) {
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  std::vector<std::string> envp_strings = to_envp(env);
+  std::vector<char*> envp;
+  for (auto& e : envp_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = ::posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
+  if (rc != 0) return errno_error(rc, "cannot run " + argv[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0) {
+    if (errno != EINTR) return errno_error(errno, "waiting for " + argv[0]);
+  }
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  return 128 + WTERMSIG(status);
+}
+
+}  // namespace faas::cli
