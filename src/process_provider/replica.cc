@@ -146,8 +146,9 @@ net::awaitable<void> Replica::supervise() {
       ready_ = false;
       fn_->changed.notify();
       if (stopping_) break;
-      fn_->logs.append(id_, "process provider: fwatchdog exited unexpectedly (" + status.describe() +
-                                ")");
+      std::string what = "fwatchdog exited unexpectedly (" + status.describe() + ")";
+      log_warn("process provider: replica " + id_ + ": " + what);
+      fn_->logs.append(id_, "process provider: " + what);
     }
     if (Clock::now() - started >= kStableRun) backoff = kRestartMin;
     fn_->logs.append(id_, "process provider: restarting in " + format_ms(backoff));

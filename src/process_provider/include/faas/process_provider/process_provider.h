@@ -12,8 +12,9 @@
 //
 // Thread-safety: none. create() binds the provider to one executor; call every method from it and
 // run it single-threaded. Coroutines keep the provider's state alive, so destroying the provider
-// while calls are suspended is safe: they finish with kUnavailable. The destructor SIGKILLs every
-// replica; call shutdown() first for a graceful stop.
+// (or the io_context) while calls are suspended is safe: pending calls end, kUnavailable where a
+// result is still owed. The destructor SIGKILLs every replica; call shutdown() first for a
+// graceful stop. One provider per state_dir: create() clears state_dir/functions.
 #pragma once
 
 #include <sys/types.h>
