@@ -101,6 +101,7 @@ int run(const std::vector<std::string>& args, const Environment& env, Io io,
   add_version_command(app, ctx);
   add_new_command(app, ctx);
   add_build_command(app, ctx);
+  add_template_commands(app, ctx);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);

@@ -124,18 +124,22 @@ Result<std::string> find_builder(std::string_view requested, const Environment& 
   } else {
     names = {"buildah", "docker"};
   }
-  std::string path = lookup(env, "PATH").value_or("/usr/local/bin:/usr/bin:/bin");
   for (const auto& name : names) {
-    std::stringstream dirs(path);
-    for (std::string dir; std::getline(dirs, dir, ':');) {
-      if (dir.empty()) continue;
-      fs::path candidate = fs::path(dir) / name;
-      if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    }
+    if (auto path = find_executable(name, env)) return *path;
   }
   return invalid_argument(
       "no image builder found on PATH: install buildah (apt-get install "
       "buildah) or docker, or use --shrinkwrap to only write ./build");
+}
+
+std::optional<std::string> find_executable(std::string_view name, const Environment& env) {
+  std::stringstream dirs(lookup(env, "PATH").value_or("/usr/local/bin:/usr/bin:/bin"));
+  for (std::string dir; std::getline(dirs, dir, ':');) {
+    if (dir.empty()) continue;
+    fs::path candidate = fs::path(dir) / name;
+    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+  }
+  return std::nullopt;
 }
 
 Result<int> run_process(const std::vector<std::string>& argv, const Environment& env) {

@@ -56,5 +56,6 @@ void add_store_commands(CLI::App& app, Context& ctx);     // store
 void add_version_command(CLI::App& app, Context& ctx);    // version
 void add_new_command(CLI::App& app, Context& ctx);        // new
 void add_build_command(CLI::App& app, Context& ctx);      // build
+void add_template_commands(CLI::App& app, Context& ctx);  // template pull
 
 }  // namespace faas::cli

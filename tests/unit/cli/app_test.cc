@@ -359,5 +359,20 @@ TEST_F(Cli, NewThenDeployUsesTheTemplateFprocess) {
   EXPECT_NE(err().find("template cobol not found"), std::string::npos) << err();
 }
 
+TEST_F(Cli, TemplatePullStack) {
+  testing::TempDir repo;
+  repo.write("template/x/template.yml", "language: x\nfprocess: x\n");
+  repo.write("template/y/template.yml", "language: y\nfprocess: y\n");
+  dir_.write("stack.yaml",
+             "provider: {name: openfaas}\nconfiguration:\n  templates:\n"
+             "    - name: x\n      source: " +
+                 repo.path().string() + "\n");
+  ASSERT_EQ(cli({"template", "pull", "stack"}), 0) << err();
+  EXPECT_TRUE(std::filesystem::exists(dir_.path() / "template" / "x" / "template.yml"));
+  EXPECT_FALSE(std::filesystem::exists(dir_.path() / "template" / "y"));
+  ASSERT_EQ(cli({"template", "pull", repo.path().string()}), 0) << err();
+  EXPECT_NE(out().find("Wrote 2 template(s) : x y"), std::string::npos) << out();
+}
+
 }  // namespace
 }  // namespace faas::cli

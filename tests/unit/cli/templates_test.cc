@@ -1,6 +1,7 @@
 #include "faas/cli/templates.h"
 
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 
@@ -124,6 +125,59 @@ TEST(ShippedTemplates, BashStreamingRunsItsHandler) {
   while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
   EXPECT_EQ(::pclose(p), 0);
   EXPECT_EQ(out, "Hello from bash-streaming. You said:\nsome body\n");
+}
+
+class PullTemplates : public ::testing::Test {
+ protected:
+  PullTemplates() {
+    source_.write("template/a/template.yml", "language: a\nfprocess: a\n");
+    source_.write("template/a/Dockerfile", "FROM a\n");
+    source_.write("template/b/template.yml", "language: b\nfprocess: b\n");
+  }
+  Environment env_{{"PATH", "/usr/bin:/bin"}};
+  TempDir source_;
+  TempDir cwd_;
+};
+
+TEST_F(PullTemplates, FromADirectory) {
+  auto r = pull_templates({.source = source_.path().string()}, env_, cwd_.path());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->written, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(slurp(cwd_.path() / "template" / "a" / "Dockerfile"), "FROM a\n");
+
+  source_.write("template/a/Dockerfile", "FROM a2\n");
+  r = pull_templates({.source = source_.path().string(), .overwrite = false}, env_, cwd_.path());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->skipped, (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(slurp(cwd_.path() / "template" / "a" / "Dockerfile"), "FROM a\n");
+
+  r = pull_templates({.source = source_.path().string(), .only = "a"}, env_, cwd_.path());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->written, std::vector<std::string>{"a"});
+  EXPECT_EQ(slurp(cwd_.path() / "template" / "a" / "Dockerfile"), "FROM a2\n");
+  EXPECT_FALSE(
+      pull_templates({.source = source_.path().string(), .only = "zz"}, env_, cwd_.path()));
+}
+
+TEST_F(PullTemplates, FromAGitRepositoryAtARef) {
+  std::string git =
+      "git -C '" + source_.path().string() + "' -c user.name=t -c user.email=t@example.com ";
+  ASSERT_EQ(
+      std::system((git + "init -q -b main && " + git + "add -A && " + git + "commit -q -m one && " +
+                   git + "checkout -q -b other && " + git + "rm -q -r template/b && " + git +
+                   "commit -q -m two && " + git + "checkout -q main")
+                      .c_str()),
+      0);
+  std::string url = "file://" + source_.path().string();
+  auto r = pull_templates({.source = url + "#other"}, env_, cwd_.path());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->written, std::vector<std::string>{"a"});
+  r = pull_templates({.source = url}, env_, cwd_.path());
+  ASSERT_TRUE(r) << r.error().message();
+  EXPECT_EQ(r->written, (std::vector<std::string>{"a", "b"}));
+  auto bad = pull_templates({.source = url + "#nope"}, env_, cwd_.path());
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message().find("git clone"), std::string::npos);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,9 @@ std::vector<std::string> builder_command(std::string_view builder, const BuildPl
 // `requested` when set ("buildah" or "docker"), else buildah when on PATH, else docker when on
 // PATH; the result is the executable's full path. An error says what to install.
 Result<std::string> find_builder(std::string_view requested, const Environment& env);
+
+// The full path of `name` in env's PATH (executable), or nullopt.
+std::optional<std::string> find_executable(std::string_view name, const Environment& env);
 
 // Runs argv (argv[0] a path) with the CLI's stdio and `env`, waits, and returns its exit code.
 Result<int> run_process(const std::vector<std::string>& argv, const Environment& env);

@@ -61,6 +61,26 @@ Result<NewResult> new_function(const NewFunction& fn,
                                const std::vector<std::filesystem::path>& roots,
                                const std::filesystem::path& cwd);
 
+inline constexpr const char* kDefaultTemplateRepository =
+    "https://github.com/openfaas/templates.git";
+
+struct PullOptions {
+  std::string source;     // a directory, or a git URL with an optional "#ref"
+  std::string only;       // pull just this template ("" = all)
+  bool overwrite = true;  // replace templates already in ./template
+};
+
+struct PullResult {
+  std::vector<std::string> written;
+  std::vector<std::string> skipped;  // existed and overwrite was false
+};
+
+// `faas-cli template pull`: copies the templates of `source` (its template/ folder, or the
+// folder itself when it holds <lang>/template.yml directly) into <cwd>/template/. A git source is
+// cloned (depth 1) with the `git` found on env's PATH into a temporary directory first.
+Result<PullResult> pull_templates(const PullOptions& options, const Environment& env,
+                                  const std::filesystem::path& cwd);
+
 // The text of the function's entry under `functions:`, indented two spaces.
 std::string function_stanza(const NewFunction& fn);
 
