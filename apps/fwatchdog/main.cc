@@ -69,5 +69,6 @@ int main(int argc, char** argv) {
   // died of SIGSEGV/SIGABRT instead of exiting with the upstream's code. Destroy them first.
   // (Found by tests/integration/watchdog/http_mode_test.cc: UpstreamExitEndsTheWatchdogWith...)
   io.shutdown();
+  faas::flush_log();
   return code;
 }

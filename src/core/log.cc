@@ -3,14 +3,35 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <ctime>
+#include <mutex>
 #include <string>
 
 namespace faas {
 
 namespace {
 std::atomic<LogLevel> g_level{LogLevel::kInfo};
+
+struct Batch {
+  std::mutex mu;
+  std::string pending;  // guarded by mu
+  std::chrono::steady_clock::time_point oldest{};  // guarded by mu
+};
+Batch& batch() {
+  static Batch b;
+  return b;
 }
+constexpr std::size_t kBatchBytes = 16 * 1024;
+constexpr auto kBatchAge = std::chrono::milliseconds(100);
+
+// Writes and clears `pending`. REQUIRES: the batch mutex is held.
+void write_pending(std::string& pending) {
+  if (pending.empty()) return;
+  write_line(STDERR_FILENO, pending);
+  pending.clear();
+}
+}  // namespace
 
 void set_log_level(LogLevel level) { g_level = level; }
 
@@ -41,7 +62,33 @@ void log(LogLevel level, std::string_view message) {
   if (level == LogLevel::kWarn) line += "warning: ";
   if (level == LogLevel::kError) line += "error: ";
   line += message;
+  line += '\n';
+  // Batched lines go first, so the log keeps its order.
+  auto& b = batch();
+  std::lock_guard lock(b.mu);
+  if (!b.pending.empty()) {
+    line.insert(0, b.pending);
+    b.pending.clear();
+  }
   write_line(STDERR_FILENO, line);
+}
+
+void log_info_batched(std::string_view message) {
+  if (LogLevel::kInfo < g_level.load(std::memory_order_relaxed)) return;
+  char buf[32];
+  auto stamp = log_timestamp(buf);
+  auto now = std::chrono::steady_clock::now();
+  auto& b = batch();
+  std::lock_guard lock(b.mu);
+  if (b.pending.empty()) b.oldest = now;
+  b.pending.append(stamp).append(" ").append(message).append("\n");
+  if (b.pending.size() >= kBatchBytes || now - b.oldest >= kBatchAge) write_pending(b.pending);
+}
+
+void flush_log() {
+  auto& b = batch();
+  std::lock_guard lock(b.mu);
+  write_pending(b.pending);
 }
 
 }  // namespace faas

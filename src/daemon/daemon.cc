@@ -104,6 +104,7 @@ int serve(MainContext& io, ApiServer& server, provider::Provider* provider,
   server.start();
   io.run();
   io.shutdown();  // suspended coroutines refer to the server: destroy them while it lives
+  flush_log();
   return 0;
 }
 

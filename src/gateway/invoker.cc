@@ -225,9 +225,7 @@ http::ProxyOptions Invoker::proxy_options(http::Exchange& x, const Entry& e, con
   const auto& req = x.request();
   if (!req.count("X-Forwarded-Host")) o.request_headers.emplace_back("X-Forwarded-Host", std::string(req[bhttp::field::host]));
   if (!req.count("X-Forwarded-For")) {
-    http::error_code ec;
-    auto peer = x.stream.socket().remote_endpoint(ec);
-    if (!ec) o.request_headers.emplace_back("X-Forwarded-For", peer.address().to_string());
+    o.request_headers.emplace_back("X-Forwarded-For", x.peer.address().to_string());
   }
   if (options_.gateway_headers) {
     auto start_ns = std::to_string(std::chrono::duration_cast<std::chrono::nanoseconds>(
@@ -321,7 +319,7 @@ http::awaitable<void> Invoker::invoke(http::Exchange& x, const std::string& name
   metrics_.invocations.add({key, code}, 1);
   metrics_.seconds.observe({key, code}, x.seconds());
   counts_[key] += 1;
-  log_info("Forwarded [" + std::string(x.request().method_string()) + "] to /function/" + name +
+  log_info_batched("Forwarded [" + std::string(x.request().method_string()) + "] to /function/" + name +
            path + " - [" + code + "] - " + seconds_text(x.seconds()));
 }
 

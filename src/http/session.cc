@@ -39,6 +39,8 @@ awaitable<void> Sessions::serve(tcp::socket socket) {
   beast::flat_buffer buffer;
   buffer.reserve(64 * 1024);
   Sweeper::Watch watch(sweeper_, stream.socket());
+  error_code peer_ec;
+  const tcp::endpoint peer = stream.socket().remote_endpoint(peer_ec);
   ++active_;
   while (!draining_) {
     BoundedFieldParser parser;
@@ -65,7 +67,8 @@ awaitable<void> Sessions::serve(tcp::socket socket) {
                .buffer = buffer,
                .parser = parser,
                .watch = watch,
-               .start = std::chrono::steady_clock::now()};
+               .start = std::chrono::steady_clock::now(),
+               .peer = peer};
     x.keep_alive = parser.get().keep_alive();
     co_await handler_(x);
     if (!x.keep_alive || !parser.is_done()) break;

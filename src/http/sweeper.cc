@@ -1,5 +1,7 @@
 #include "faas/http/sweeper.h"
 
+#include "faas/core/log.h"
+
 namespace faas::http {
 
 Sweeper::Sweeper(const net::any_io_executor& ex, Clock::duration tick) : timer_(ex), tick_(tick) {}
@@ -10,7 +12,9 @@ awaitable<void> Sweeper::run() {
     co_await timer_.async_wait(use_nothrow);
     if (stopped_) break;
     sweep(Clock::now());
+    flush_log();  // batched access-log lines are at most a tick late
   }
+  flush_log();
 }
 
 void Sweeper::stop() {

@@ -223,7 +223,7 @@ void ServerImpl::access_log(const Exchange& x) {
     auto id = x.request()["X-Call-Id"];
     if (!id.empty()) line += " [" + std::string(id) + "]";
   }
-  log_info(line);
+  log_info_batched(line);
 }
 
 net::awaitable<void> ServerImpl::metrics_session(http::tcp::socket socket) {

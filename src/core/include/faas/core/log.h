@@ -17,6 +17,13 @@ inline void log_warn(std::string_view m) { log(LogLevel::kWarn, m); }
 inline void log_error(std::string_view m) { log(LogLevel::kError, m); }
 inline void log_debug(std::string_view m) { log(LogLevel::kDebug, m); }
 
+// Per-request lines on hot paths (access logs): appended to a process-wide buffer that goes to
+// stderr in one write when it holds 16 KiB or its oldest line is 100 ms old, or at flush_log().
+// Saves a write(2) per request; a line can wait until the next one or the next flush_log(), so
+// servers call flush_log() periodically and before they exit. Thread-safe.
+void log_info_batched(std::string_view message);
+void flush_log();
+
 // Writes `line` (a newline is added if missing) to fd with one write, for function output lines.
 void write_line(int fd, std::string_view line);
 

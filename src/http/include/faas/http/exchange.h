@@ -22,6 +22,7 @@ struct Exchange {
   // fork modes use the stream's own expiry, since a spawn dwarfs a timer syscall).
   Sweeper::Watch& watch;
   std::chrono::steady_clock::time_point start;
+  tcp::endpoint peer;  // the client's address (read once per connection)
   // Results, set by the handler.
   unsigned status = 0;
   std::uint64_t response_bytes = 0;

@@ -6,6 +6,8 @@
 // (a store, no syscall); one Sweeper per executor wakes every `tick` and closes the sockets whose
 // deadline has passed, so their pending operations fail. Deadlines are therefore honoured with a
 // resolution of one tick (50 ms by default), which is plenty for idle and exec timeouts.
+// Each tick also writes out batched log lines (faas/core/log.h log_info_batched), the one other
+// chore every server needs on a clock.
 // Single-threaded: a Sweeper and its Watches belong to one executor.
 #pragma once
 
