@@ -33,7 +33,7 @@ test: build asan
 	@echo "== tests against the release binaries ($(BUILD)) =="
 	@cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
-# Until faasd exists: fwatchdog serving the sample function on 127.0.0.1:$(PORT).
+# The whole platform in the foreground (faasd up) with the sample function deployed.
 up: build
 	@bash scripts/up.sh $(PORT)
 

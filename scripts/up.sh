@@ -1,18 +1,39 @@
 #!/usr/bin/env bash
-# `make up` until the daemon exists: fwatchdog in the foreground, serving the sample function.
+# `make up`: the whole platform in the foreground (faasd up: gateway + provider), with the sample
+# function examples/functions/hello deployed once the gateway answers. Ctrl-C stops it gracefully.
+#   PORT (8080), FAAS_STATE_DIR (/var/lib/faasd), BIND (127.0.0.1; 0.0.0.0 to serve the network)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-port=${1:-8080}
-state=${FAAS_STATE_DIR:-/tmp/faaspp-up}
-mkdir -p "$state"
+port=${1:-${PORT:-8080}}
+state=${FAAS_STATE_DIR:-/var/lib/faasd}
+bind=${BIND:-127.0.0.1}
+url="http://127.0.0.1:${port}"
+
+# Its own session: Ctrl-C reaches this script only, which forwards one SIGTERM (a graceful stop).
+setsid build/bin/faasd up --state-dir "$state" --port "$port" --bind "$bind" &
+faasd=$!
+trap 'kill -TERM $faasd 2>/dev/null || true; wait $faasd' INT TERM
+
+for ((i = 0; i < 100; i++)); do
+  curl -s -o /dev/null "$url/healthz" && break
+  kill -0 "$faasd" 2>/dev/null || exit 1
+  sleep 0.1
+done
+auth="$(cat "$state/secrets/basic-auth-user"):$(cat "$state/secrets/basic-auth-password")"
+handler="$PWD/examples/functions/hello/handler.sh"
+spec='{"service":"hello","image":"examples/hello:latest","envProcess":"sh '"$handler"'",'
+spec+='"envVars":{"content_type":"text/plain; charset=utf-8"}}'
+code=$(curl -s -o /dev/null -w '%{http_code}' -u "$auth" -X PUT -d "$spec" "$url/system/functions")
+[[ $code == 404 ]] && code=$(curl -s -o /dev/null -w '%{http_code}' -u "$auth" -d "$spec" "$url/system/functions")
+[[ $code == 202 ]] || echo "up: deploying the sample function answered $code" >&2
+
 cat <<MSG
-faas++ fwatchdog serving examples/functions/hello on http://127.0.0.1:${port}
-  call it:    curl -d 'world' http://127.0.0.1:${port}/
-  health:     curl http://127.0.0.1:${port}/_/health
-  metrics:    curl http://127.0.0.1:$((port + 1))/metrics
-  stop:       Ctrl-C (graceful drain)
+
+faas++ is up: gateway $url (state in $state)
+  call the sample:  curl -d 'world' $url/function/hello
+  log in:           build/bin/faas-cli login -g $url -u admin --password-stdin < $state/secrets/basic-auth-password
+  list functions:   curl -u admin:\$(cat $state/secrets/basic-auth-password) $url/system/functions
+  metrics:          curl $url/metrics
+  stop:             Ctrl-C (graceful: requests finish, replicas stop)
 MSG
-export fprocess="sh $PWD/examples/functions/hello/handler.sh"
-export mode=streaming bind_address=127.0.0.1 port="$port" metrics_port=$((port + 1))
-export TMPDIR="$state" healthcheck_interval=1s content_type="text/plain; charset=utf-8"
-exec build/bin/fwatchdog
+wait $faasd

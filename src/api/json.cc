@@ -398,6 +398,28 @@ Result<GatewayInfo> parse_gateway_info(std::string_view text) {
   return g;
 }
 
+Result<PrometheusAlert> parse_alert(std::string_view text) {
+  auto j = parse_text(text);
+  if (!j) return j.error();
+  ObjectReader r(*j, "");
+  PrometheusAlert a;
+  auto res = all(FAAS_STEP(r.object()), FAAS_STEP(r.string("status", a.status)),
+                 FAAS_STEP(r.string("receiver", a.receiver)));
+  if (!res) return res.error();
+  auto items = j->find("alerts");
+  if (items == j->end() || items->is_null()) return a;
+  if (!items->is_array()) return invalid_argument("alerts: must be an array");
+  for (std::size_t i = 0; i < items->size(); ++i) {
+    ObjectReader item((*items)[i], "alerts[" + std::to_string(i) + "].");
+    PrometheusAlertItem it;
+    auto ok = all(FAAS_STEP(item.object()), FAAS_STEP(item.string("status", it.status)),
+                  FAAS_STEP(item.map("labels", it.labels)));
+    if (!ok) return ok.error();
+    a.alerts.push_back(std::move(it));
+  }
+  return a;
+}
+
 Result<LogMessage> parse_log_message(std::string_view text) {
   auto j = parse_text(text);
   if (!j) return j.error();

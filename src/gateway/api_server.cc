@@ -196,8 +196,6 @@ http::awaitable<void> ApiServerImpl::route(http::Exchange& x, const RouteMatch& 
     case Route::kAsyncFunction:
       co_return co_await reply(x, 501, "Asynchronous invocation needs the queue worker, which this "
                                        "build does not have yet.\n");
-    case Route::kAlert:
-      co_return co_await reply(x, 501, "The AlertManager webhook is not part of this build yet.\n");
     default: co_return co_await management_.handle(x, m);
   }
 }

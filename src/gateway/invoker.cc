@@ -8,6 +8,7 @@
 
 #include "faas/core/env.h"
 #include "faas/core/log.h"
+#include "faas/gateway/scaling.h"
 #include "faas/provider/errors.h"
 #include "faas/version.h"
 #include "replies.h"
@@ -46,15 +47,6 @@ std::string seconds_text(double s) {
 std::string pool_key(const Replica& r) {
   return r.id + "@" + r.endpoint.address().to_string() + ":" + std::to_string(r.endpoint.port()) +
          (r.netns_path.empty() ? "" : "@" + r.netns_path);
-}
-
-std::uint64_t min_replicas(const api::FunctionStatus& st) {
-  if (st.labels) {
-    if (auto it = st.labels->find("com.openfaas.scale.min"); it != st.labels->end()) {
-      if (auto n = parse_int(it->second, 1, 1'000'000)) return static_cast<std::uint64_t>(*n);
-    }
-  }
-  return 1;
 }
 
 }  // namespace
@@ -169,7 +161,7 @@ http::awaitable<Result<void>> Invoker::scale_up_and_poll(Entry& e, Clock::time_p
   auto status = co_await provider_.status(e.ref);
   if (!status) co_return status.error();
   if (status->replicas == 0) {
-    auto target = min_replicas(*status);
+    auto target = std::max<std::uint64_t>(1, scale_limits(status->labels).min);
     log_info("[Scale] function=" + e.key + " 0 => " + std::to_string(target) + " requested");
     if (auto r = co_await provider_.scale(e.ref, target); !r) co_return r.error();
   }

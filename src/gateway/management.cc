@@ -4,6 +4,7 @@
 #include "faas/core/env.h"
 #include "faas/http/body.h"
 #include "faas/provider/errors.h"
+#include "faas/gateway/scaling.h"
 #include "faas/version.h"
 #include "replies.h"
 
@@ -75,6 +76,7 @@ http::awaitable<void> ManagementApi::handle(http::Exchange& x, const RouteMatch&
     case Route::kFunctionStatus: co_return co_await function_status(x, route.name);
     case Route::kScale: co_return co_await scale(x, route.name);
     case Route::kInfo: co_return co_await info(x);
+    case Route::kAlert: co_return co_await alert(x);
     case Route::kSecrets: co_return co_await secrets(x);
     case Route::kLogs: co_return co_await logs(x);
     case Route::kNamespaces: co_return co_await namespaces(x);
@@ -152,6 +154,34 @@ http::awaitable<void> ManagementApi::info(http::Exchange& x) {
   g.version = {.commit_message = "See GitHub for latest changes", .sha = kGitSha, .release = kVersion};
   g.arch = arch();
   co_await reply_json(x, 200, api::to_json(g));
+}
+
+// AlertManager's webhook (reference §11.2): each firing alert for a function adds replicas by its
+// scale factor up to its max; a resolved one returns it to its min. Errors are numbered in a 500.
+http::awaitable<void> ManagementApi::alert(http::Exchange& x) {
+  auto text = co_await body(x);
+  if (!text) co_return co_await reply(x, 413, text.error().message() + "\n");
+  auto alert = api::parse_alert(*text);
+  if (!alert) co_return co_await reply(x, 400, "Unable to parse alert, bad format.\n");
+  std::string errors;
+  int n = 0;
+  for (const auto& item : alert->alerts) {
+    auto name = item.labels.find("function_name");
+    if (name == item.labels.end()) continue;
+    auto ref = provider::parse_function_ref(name->second, options_.default_namespace);
+    auto st = co_await provider_.status(ref);
+    Result<void> r;
+    if (!st) {
+      r = st.error();
+    } else if (auto target = alert_target(scale_limits(st->labels), st->replicas,
+                                          item.status == "firing")) {
+      r = co_await provider_.scale(ref, *target);
+      if (r && on_change_) on_change_(ref);
+    }
+    if (!r) errors += "[" + std::to_string(++n) + "] " + r.error().message() + "\n";
+  }
+  if (!errors.empty()) co_return co_await reply(x, 500, errors);
+  co_await reply(x, 200, "");
 }
 
 http::awaitable<void> ManagementApi::secrets(http::Exchange& x) {

@@ -38,6 +38,7 @@ class ManagementApi {
   http::awaitable<void> function_status(http::Exchange& x, const std::string& name);
   http::awaitable<void> scale(http::Exchange& x, const std::string& name);
   http::awaitable<void> info(http::Exchange& x);
+  http::awaitable<void> alert(http::Exchange& x);
   http::awaitable<void> secrets(http::Exchange& x);
   http::awaitable<void> logs(http::Exchange& x);
   http::awaitable<void> namespaces(http::Exchange& x);

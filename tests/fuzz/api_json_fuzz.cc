@@ -1,4 +1,4 @@
-// Every OpenFaaS JSON decoder on arbitrary bytes: a value or a named error, never a crash; and a
+// Every OpenFaaS JSON decoder, the route table and the query decoder on arbitrary bytes: a value or a named error, never a crash; and a
 // decoded value encodes to JSON that decodes to the same value.
 #include <cstddef>
 #include <cstdint>
@@ -7,6 +7,7 @@
 
 #include "faas/api/json.h"
 #include "faas/gateway/router.h"
+#include "replies.h"  // src/gateway: query-string decoding
 
 namespace {
 
@@ -38,6 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   (void)parse_secret_list(text);
   (void)parse_string_list(text);
   (void)parse_log_message(text);
+  (void)parse_alert(text);
+  (void)faas::gateway::query_param(text, "namespace");
+  (void)faas::gateway::has_query_param(text, "follow");
   (void)parse_rfc3339(text);
   for (auto method : {boost::beast::http::verb::get, boost::beast::http::verb::post}) {
     (void)faas::gateway::match_route(method, text);

@@ -311,5 +311,27 @@ TEST_F(GatewayTest, ScaleFromZeroGivesUpWith504AtTheFunctionsTimeout) {
   EXPECT_NE(r->body.find("no ready replica"), std::string::npos) << r->body;
 }
 
+TEST_F(GatewayTest, AlertManagerWebhookScalesUpAndBack) {
+  provider_.add("busy", 1, {});
+  start();
+  const std::string firing =
+      R"({"status":"firing","receiver":"scale-up","alerts":[{"status":"firing",)"
+      R"("labels":{"alertname":"APIHighInvocationRate","function_name":"busy.openfaas-fn"}}]})";
+  auto r = call("POST", "/system/alert", firing);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(provider_.desired("busy.openfaas-fn"), 3u);  // 1 + ceil(20 * 10%)
+  auto resolved = firing;
+  resolved.replace(resolved.find("\"status\":\"firing\",\"labels"), 17, "\"status\":\"resolved\"");
+  r = call("POST", "/system/alert", resolved);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(provider_.desired("busy.openfaas-fn"), 1u);
+  r = call("POST", "/system/alert", "[]");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->body, "Unable to parse alert, bad format.\n");
+}
+
 }  // namespace
 }  // namespace faas::gateway

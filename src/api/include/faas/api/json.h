@@ -27,6 +27,7 @@ Result<std::vector<std::string>> parse_string_list(std::string_view text);
 Result<ProviderInfo> parse_provider_info(std::string_view text);
 Result<GatewayInfo> parse_gateway_info(std::string_view text);
 Result<LogMessage> parse_log_message(std::string_view text);
+Result<PrometheusAlert> parse_alert(std::string_view text);
 
 std::string to_json(const FunctionDeployment& d);
 std::string to_json(const FunctionStatus& s);

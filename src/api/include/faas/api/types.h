@@ -136,4 +136,17 @@ struct LogMessage {
   bool operator==(const LogMessage&) const = default;
 };
 
+// POST /system/alert: an AlertManager webhook (fields we do not use are ignored)
+struct PrometheusAlertItem {
+  std::string status;  // "firing" or "resolved"
+  StringMap labels;    // alertname, function_name ("name.namespace")
+  bool operator==(const PrometheusAlertItem&) const = default;
+};
+struct PrometheusAlert {
+  std::string status;
+  std::string receiver;
+  std::vector<PrometheusAlertItem> alerts;
+  bool operator==(const PrometheusAlert&) const = default;
+};
+
 }  // namespace faas::api
