@@ -50,6 +50,7 @@ tidy: build
 
 bench: build
 	@bash bench/run.sh
+	@bash bench/gateway.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

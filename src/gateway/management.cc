@@ -236,9 +236,9 @@ http::awaitable<void> ManagementApi::logs(http::Exchange& x) {
   head.keep_alive(false);  // a log stream ends with its connection
   x.keep_alive = false;
   LogStream stream{.x = x, .out = http::StreamingResponse(x.stream, std::move(head))};
-  auto r = co_await provider_.logs(std::move(req), [&stream](const api::LogMessage& m) {
-    return send_log(stream, m);
-  });
+  // A named sink, not a temporary in the co_await: GCC 12 frees such by-value temporaries wrongly.
+  provider::LogSink sink = [&stream](const api::LogMessage& m) { return send_log(stream, m); };
+  auto r = co_await provider_.logs(std::move(req), std::move(sink));
   if (!stream.started) {
     if (!r) co_return co_await reply_error(x, r.error());
     if (!co_await stream.start()) co_return;

@@ -10,6 +10,7 @@
 
 #include "gateway_helpers.h"
 #include "support/byte_pattern.h"
+#include "support/websocket_client.h"
 
 namespace faas::test {
 namespace {
@@ -200,6 +201,22 @@ TEST_F(FaasdUpTest, ScaleOutSpreadsCallsAcrossReplicas) {
     seen.insert(res->body);
   }
   EXPECT_EQ(seen.size(), 3u);
+}
+
+TEST_F(FaasdUpTest, WebSocketsAreTunnelledToTheFunction) {
+  // An http-mode function whose server echoes WebSocket messages on /ws.
+  auto port = pick_free_port();
+  ASSERT_TRUE(port);
+  auto up = std::to_string(*port);
+  deploy("ws", upstream_path() + " --port " + up,
+         R"("envVars":{"mode":"http","upstream_url":"http://127.0.0.1:)" + up + R"("})");
+  std::string binary(64 * 1024, '\0');
+  for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 13 + i / 7);
+  auto result = websocket_round_trip(faasd_->port(), "/function/ws/ws", "hello", binary, kWaitTimeout);
+  EXPECT_EQ(result.failure, "");
+  EXPECT_EQ(result.text_echo, "hello");
+  EXPECT_TRUE(result.binary_echo == binary) << result.binary_echo.size() << " bytes back";
+  EXPECT_TRUE(result.closed);
 }
 
 TEST_F(FaasdUpTest, SigtermStopsTheDaemonAndItsReplicas) {

@@ -9,6 +9,7 @@
 #include <boost/beast/websocket.hpp>
 #include <sys/wait.h>
 
+#include "support/websocket_client.h"
 #include "test_helpers.h"
 
 namespace faas::test {
@@ -157,52 +158,13 @@ TEST(HttpModeTest, KeepAliveConnectionServesManyRequests) {
   }
 }
 
-struct WebSocketResult {
-  std::string text_echo;
-  std::string binary_echo;
-  bool closed = false;
-};
-
-// The caller keeps `out` alive until the io_context stops running.
-net::awaitable<void> websocket_exchange(std::uint16_t port, std::string binary,
-                                        WebSocketResult& out) {
-  auto ex = co_await net::this_coro::executor;
-  websocket::stream<beast::tcp_stream> ws(ex);
-  net::ip::tcp::endpoint ep(net::ip::make_address("127.0.0.1"), port);
-  co_await beast::get_lowest_layer(ws).async_connect(ep, net::use_awaitable);
-  co_await ws.async_handshake("127.0.0.1", "/ws", net::use_awaitable);
-  beast::flat_buffer buf;
-  ws.text(true);
-  co_await ws.async_write(net::buffer(std::string("hello through the tunnel")), net::use_awaitable);
-  co_await ws.async_read(buf, net::use_awaitable);
-  out.text_echo = beast::buffers_to_string(buf.data());
-  buf.consume(buf.size());
-  ws.binary(true);
-  co_await ws.async_write(net::buffer(binary), net::use_awaitable);
-  co_await ws.async_read(buf, net::use_awaitable);
-  out.binary_echo = beast::buffers_to_string(buf.data());
-  co_await ws.async_close(websocket::close_code::normal, net::use_awaitable);
-  out.closed = true;
-}
-
 TEST(HttpModeTest, WebSocketUpgradeIsTunnelledToTheUpstream) {
   auto wd = start_http();
   ASSERT_TRUE(wd);
   std::string binary(256 * 1024, '\0');
   for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 7 + i / 251);
-  net::io_context io;
-  WebSocketResult result;
-  std::string failure;
-  net::co_spawn(io, websocket_exchange(wd->port(), binary, result), [&](std::exception_ptr e) {
-    if (!e) return;
-    try {
-      std::rethrow_exception(e);
-    } catch (const std::exception& ex) {
-      failure = ex.what();
-    }
-  });
-  io.run_for(kWaitTimeout);
-  EXPECT_EQ(failure, "");
+  auto result = websocket_round_trip(wd->port(), "/ws", "hello through the tunnel", binary, kWaitTimeout);
+  EXPECT_EQ(result.failure, "");
   EXPECT_EQ(result.text_echo, "hello through the tunnel");
   EXPECT_TRUE(result.binary_echo == binary)
       << "binary echo differs (" << result.binary_echo.size() << " bytes back)";
