@@ -1,6 +1,8 @@
 // fwatchdog: the function container's entrypoint. Configuration comes from the environment
 // (OpenFaaS variable names); see src/watchdog/README.md.
 #include <signal.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 #include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
@@ -48,6 +50,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   ::signal(SIGPIPE, SIG_IGN);
+  // exit_with_parent=true (set by faasd's process runtime): a SIGTERM, so a graceful drain, when
+  // the process that started us dies, even by SIGKILL. Checked once more after arming it, in case
+  // the parent died before.
+  if (faas::parse_bool(faas::lookup(env, "exit_with_parent").value_or(""), false)) {
+    const pid_t parent = ::getppid();
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != parent) return 1;
+  }
 
   std::vector<std::string> warnings;
   auto config = faas::watchdog::parse_config(env, &warnings);

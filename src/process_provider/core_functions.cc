@@ -128,6 +128,8 @@ Environment Core::replica_environment(const api::FunctionDeployment& spec,
   env.try_emplace("healthcheck_interval", "1s");
   env.try_emplace("TMPDIR", dir);  // the lock file of each replica in its own directory
   env["OPENFAAS_SECRETS_DIR"] = dir + "/secrets";
+  // If faasd dies without stopping its replicas (kill -9), they stop too instead of lingering.
+  env["exit_with_parent"] = "true";
   return env;
 }
 

@@ -4,6 +4,7 @@
 
 #include <sys/wait.h>
 
+#include <fstream>
 #include <latch>
 #include <set>
 #include <thread>
@@ -217,6 +218,23 @@ TEST_F(FaasdUpTest, WebSocketsAreTunnelledToTheFunction) {
   EXPECT_EQ(result.text_echo, "hello");
   EXPECT_TRUE(result.binary_echo == binary) << result.binary_echo.size() << " bytes back";
   EXPECT_TRUE(result.closed);
+}
+
+// The pids of a process's children (Linux 3.5+ with CONFIG_PROC_CHILDREN).
+std::vector<pid_t> children_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/task/" + std::to_string(pid) + "/children");
+  std::vector<pid_t> out;
+  for (pid_t p; in >> p;) out.push_back(p);
+  return out;
+}
+
+TEST_F(FaasdUpTest, ReplicasDoNotOutliveADaemonKilledWithSigkill) {
+  deploy("echo", "cat", R"("labels":{"com.openfaas.scale.min":"2"})", 2);
+  auto replicas = children_of(faasd_->pid());
+  ASSERT_EQ(replicas.size(), 2u);
+  faasd_->signal(SIGKILL);
+  ASSERT_TRUE(faasd_->wait_exit());
+  for (pid_t p : replicas) EXPECT_TRUE(wait_process_gone(p)) << "replica " << p << " still runs";
 }
 
 TEST_F(FaasdUpTest, SigtermStopsTheDaemonAndItsReplicas) {
