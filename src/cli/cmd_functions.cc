@@ -46,7 +46,7 @@ int describe(Context& ctx, const DescribeCommand& c) {
       if (f.name == fn->name) fn->invocation_count = f.invocation_count;
     }
   }
-  ctx.io.out << format_describe(*fn, client->gateway());
+  ctx.io.out << format_describe(*fn, client->gateway(), c.common.namespace_);
   return 0;
 }
 
@@ -104,8 +104,10 @@ int invoke(Context& ctx, const InvokeCommand& c) {
     return 0;
   }
   if (r->status < 200 || r->status > 299) {
+    std::string body = r->body;
+    while (!body.empty() && (body.back() == '\n' || body.back() == '\r')) body.pop_back();
     return report(ctx, invalid_argument("server returned unexpected status code: " +
-                                        status_text(r->status) + " - " + r->body));
+                                        status_text(r->status) + " - " + body));
   }
   ctx.io.out << r->body;
   return 0;

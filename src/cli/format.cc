@@ -83,9 +83,10 @@ std::string format_function_list(const std::vector<api::FunctionStatus>& fns, bo
   return out;
 }
 
-std::string format_describe(const api::FunctionStatus& fn, std::string_view gateway) {
+std::string format_describe(const api::FunctionStatus& fn, std::string_view gateway,
+                            std::string_view url_namespace) {
   std::string out;
-  std::string ns = fn.namespace_;
+  std::string ns(url_namespace);
   row(out, "Name:", fn.name);
   row(out, "Status:", fn.available_replicas > 0 ? "Ready" : "Not Ready");
   row(out, "Replicas:", std::to_string(fn.replicas));

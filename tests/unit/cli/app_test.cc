@@ -198,7 +198,7 @@ TEST_F(Cli, InvokeAsyncAndErrors) {
   gw_.when("POST", "/async-function/fn", Reply::text(202, ""));
   ASSERT_EQ(cli({"invoke", "fn", "--async"}, "x"), 0) << err();
   EXPECT_EQ(err(), "Function submitted asynchronously.\n");
-  gw_.when("POST", "/function/fn", Reply::text(500, "boom"));
+  gw_.when("POST", "/function/fn", Reply::text(500, "boom\n"));
   EXPECT_EQ(cli({"invoke", "fn"}, "x"), 1);
   EXPECT_EQ(err(),
             "Error: server returned unexpected status code: 500 Internal Server Error - boom\n");

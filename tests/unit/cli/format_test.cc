@@ -45,7 +45,7 @@ TEST(Format, DescribeShowsStatusAndUrls) {
   api::FunctionStatus f{.name = "fn", .image = "img", .namespace_ = "dev"};
   f.available_replicas = 1;
   f.labels = api::StringMap{{"team", "a"}};
-  std::string out = format_describe(f, "http://gw");
+  std::string out = format_describe(f, "http://gw", "dev");
   EXPECT_NE(out.find("Name:               fn\n"), std::string::npos) << out;
   EXPECT_NE(out.find("Status:             Ready\n"), std::string::npos);
   EXPECT_NE(out.find("Function Process:   <default>\n"), std::string::npos);
@@ -53,7 +53,9 @@ TEST(Format, DescribeShowsStatusAndUrls) {
   EXPECT_NE(out.find("Async URL:          http://gw/async-function/fn.dev\n"), std::string::npos);
   EXPECT_NE(out.find("Labels:\n  team: a\n"), std::string::npos);
   f.available_replicas = 0;
-  EXPECT_NE(format_describe(f, "http://gw").find("Not Ready"), std::string::npos);
+  std::string plain = format_describe(f, "http://gw", "");
+  EXPECT_NE(plain.find("Not Ready"), std::string::npos);
+  EXPECT_NE(plain.find("URL:                http://gw/function/fn\n"), std::string::npos);
 }
 
 TEST(Format, LogOutputs) {

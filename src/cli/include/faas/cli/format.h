@@ -18,8 +18,10 @@ Result<void> sort_functions(std::vector<api::FunctionStatus>& fns, std::string_v
 std::string format_function_list(const std::vector<api::FunctionStatus>& fns, bool verbose,
                                  bool quiet);
 
-// `describe`: "Name:  x" lines; `gateway` builds the URL lines.
-std::string format_describe(const api::FunctionStatus& fn, std::string_view gateway);
+// `describe`: "Name:  x" lines. The URL lines are gateway/function/name[.url_namespace]; faas-cli
+// adds the namespace only when one was asked for with -n.
+std::string format_describe(const api::FunctionStatus& fn, std::string_view gateway,
+                            std::string_view url_namespace);
 
 // One log line for `logs -o plain|keyvalue|json`, with a trailing newline.
 Result<std::string> format_log(const api::LogMessage& m, std::string_view output);
