@@ -93,7 +93,7 @@ int serve(MainContext& io, ApiServer& server, provider::Provider* provider,
         stopping = true;
         log_info(std::string("signal ") + ::strsignal(sig) + ": draining");
         server.stop(grace, [&io, provider] {
-          net::co_spawn(io, shutdown_provider(provider), [&io](std::exception_ptr) {
+          net::co_spawn(io, shutdown_provider(provider), [&io](const std::exception_ptr&) {
             log_info("Shutdown complete");
             io.stop();
           });
