@@ -41,7 +41,7 @@ const std::string& Client::snapshotter() const { return core_->options.snapshott
 
 void Client::cancel_all() { core_->cancel_all(); }
 
-Task<VersionInfo> Client::version() {
+Async<VersionInfo> Client::version() {
   auto* stub = core_->version.get();
   auto op = unary<ver_api::VersionResponse>(
       core_, CallOptions{ns_, {}, core_->options.call_timeout}, google::protobuf::Empty{},
@@ -51,7 +51,7 @@ Task<VersionInfo> Client::version() {
   co_return VersionInfo{r->version(), r->revision()};
 }
 
-Task<void> Client::create_namespace(std::string name, Labels labels) {
+Async<void> Client::create_namespace(std::string name, Labels labels) {
   ns_api::CreateNamespaceRequest req;
   req.mutable_namespace_()->set_name(name);
   detail::set_labels(req.mutable_namespace_()->mutable_labels(), labels);
@@ -65,7 +65,7 @@ Task<void> Client::create_namespace(std::string name, Labels labels) {
 }
 
 // containerd's Namespaces.Get answers for any name (with no labels), so existence comes from List.
-Task<Namespace> Client::get_namespace(std::string name) {
+Async<Namespace> Client::get_namespace(std::string name) {
   auto all = co_await list_namespaces();
   if (!all) co_return all.error();
   for (auto& n : *all) {
@@ -74,7 +74,7 @@ Task<Namespace> Client::get_namespace(std::string name) {
   co_return make_error(make_error_code(Errc::kNotFound), "namespace " + name + " not found");
 }
 
-Task<std::vector<Namespace>> Client::list_namespaces() {
+Async<std::vector<Namespace>> Client::list_namespaces() {
   auto* stub = core_->namespaces.get();
   auto op = unary<ns_api::ListNamespacesResponse>(
       core_, CallOptions{ns_, {}, core_->options.call_timeout}, ns_api::ListNamespacesRequest{},
@@ -86,7 +86,7 @@ Task<std::vector<Namespace>> Client::list_namespaces() {
   co_return out;
 }
 
-Task<void> Client::delete_namespace(std::string name) {
+Async<void> Client::delete_namespace(std::string name) {
   ns_api::DeleteNamespaceRequest req;
   req.set_name(name);
   auto* stub = core_->namespaces.get();

@@ -17,7 +17,7 @@ ContainerInfo from_proto(const ctr::Container& c) {
 }
 }  // namespace
 
-Task<void> Client::create_container(ContainerCreate container) {
+Async<void> Client::create_container(ContainerCreate container) {
   ctr::CreateContainerRequest req;
   auto* c = req.mutable_container();
   c->set_id(container.id);
@@ -37,7 +37,7 @@ Task<void> Client::create_container(ContainerCreate container) {
   co_return Result<void>();
 }
 
-Task<ContainerInfo> Client::get_container(std::string id) {
+Async<ContainerInfo> Client::get_container(std::string id) {
   ctr::GetContainerRequest req;
   req.set_id(id);
   auto* stub = core_->containers.get();
@@ -49,7 +49,7 @@ Task<ContainerInfo> Client::get_container(std::string id) {
   co_return from_proto(r->container());
 }
 
-Task<std::vector<ContainerInfo>> Client::list_containers(std::string filter) {
+Async<std::vector<ContainerInfo>> Client::list_containers(std::string filter) {
   ctr::ListContainersRequest req;
   if (!filter.empty()) req.add_filters(filter);
   auto* stub = core_->containers.get();
@@ -63,7 +63,7 @@ Task<std::vector<ContainerInfo>> Client::list_containers(std::string filter) {
   co_return out;
 }
 
-Task<void> Client::delete_container(std::string id) {
+Async<void> Client::delete_container(std::string id) {
   ctr::DeleteContainerRequest req;
   req.set_id(id);
   auto* stub = core_->containers.get();

@@ -183,7 +183,7 @@ Result<Image> lookup_image(Core& core, const CallOptions& call, const std::strin
 }
 }  // namespace
 
-Task<Image> Client::import_oci_archive(std::string archive_path, ImportOptions options) {
+Async<Image> Client::import_oci_archive(std::string archive_path, ImportOptions options) {
   auto core = core_;
   CallOptions call{ns_, {}, core_->options.call_timeout};
   // The awaitable is made in its own statement: GCC 12 mis-destroys temporaries that live in a
@@ -200,7 +200,7 @@ Task<Image> Client::import_oci_archive(std::string archive_path, ImportOptions o
   co_return co_await std::move(op);
 }
 
-Task<Image> Client::get_image(std::string name) {
+Async<Image> Client::get_image(std::string name) {
   auto core = core_;
   CallOptions call{ns_, {}, core_->options.call_timeout};
   auto op = detail::blocking<Image>(
@@ -208,7 +208,7 @@ Task<Image> Client::get_image(std::string name) {
   co_return co_await std::move(op);
 }
 
-Task<std::string> Client::unpack(Image image) {
+Async<std::string> Client::unpack(Image image) {
   auto core = core_;
   CallOptions call{ns_, {}, core_->options.call_timeout};
   auto op = detail::blocking<std::string>(core, [core, call, image]() mutable
@@ -223,7 +223,7 @@ Task<std::string> Client::unpack(Image image) {
   co_return co_await std::move(op);
 }
 
-Task<std::vector<std::string>> Client::list_images() {
+Async<std::vector<std::string>> Client::list_images() {
   auto* stub = core_->images.get();
   auto op = detail::unary<images_api::ListImagesResponse>(
       core_, CallOptions{ns_, {}, core_->options.call_timeout}, images_api::ListImagesRequest{},
@@ -235,7 +235,7 @@ Task<std::vector<std::string>> Client::list_images() {
   co_return out;
 }
 
-Task<void> Client::delete_image(std::string name) {
+Async<void> Client::delete_image(std::string name) {
   images_api::DeleteImageRequest req;
   req.set_name(name);
   auto* stub = core_->images.get();

@@ -7,7 +7,7 @@ namespace snap = ::containerd::services::snapshots::v1;
 using detail::CallOptions;
 using detail::unary;
 
-Task<std::vector<Mount>> Client::prepare_snapshot(std::string key, std::string parent,
+Async<std::vector<Mount>> Client::prepare_snapshot(std::string key, std::string parent,
                                                   Labels labels) {
   snap::PrepareSnapshotRequest req;
   req.set_snapshotter(snapshotter());
@@ -25,7 +25,7 @@ Task<std::vector<Mount>> Client::prepare_snapshot(std::string key, std::string p
   co_return out;
 }
 
-Task<std::vector<Mount>> Client::snapshot_mounts(std::string key) {
+Async<std::vector<Mount>> Client::snapshot_mounts(std::string key) {
   snap::MountsRequest req;
   req.set_snapshotter(snapshotter());
   req.set_key(key);
@@ -40,7 +40,7 @@ Task<std::vector<Mount>> Client::snapshot_mounts(std::string key) {
   co_return out;
 }
 
-Task<bool> Client::snapshot_exists(std::string key) {
+Async<bool> Client::snapshot_exists(std::string key) {
   snap::StatSnapshotRequest req;
   req.set_snapshotter(snapshotter());
   req.set_key(key);
@@ -54,7 +54,7 @@ Task<bool> Client::snapshot_exists(std::string key) {
   co_return r.error();
 }
 
-Task<void> Client::remove_snapshot(std::string key) {
+Async<void> Client::remove_snapshot(std::string key) {
   snap::RemoveSnapshotRequest req;
   req.set_snapshotter(snapshotter());
   req.set_key(key);

@@ -35,7 +35,7 @@ TaskInfo from_proto(const types::Process& p) {
 bool is_uri(const std::string& path) { return path.find("://") != std::string::npos; }
 }  // namespace
 
-Task<pid_t> Client::create_task(std::string container_id, std::vector<Mount> rootfs, TaskIo io) {
+Async<pid_t> Client::create_task(std::string container_id, std::vector<Mount> rootfs, TaskIo io) {
   tasks::CreateTaskRequest req;
   req.set_container_id(container_id);
   for (const auto& m : rootfs) detail::to_proto(m, req.add_rootfs());
@@ -55,7 +55,7 @@ Task<pid_t> Client::create_task(std::string container_id, std::vector<Mount> roo
   co_return static_cast<pid_t>(r->pid());
 }
 
-Task<void> Client::start_task(std::string container_id) {
+Async<void> Client::start_task(std::string container_id) {
   tasks::StartRequest req;
   req.set_container_id(container_id);
   auto* stub = core_->tasks.get();
@@ -67,7 +67,7 @@ Task<void> Client::start_task(std::string container_id) {
   co_return Result<void>();
 }
 
-Task<void> Client::kill_task(std::string container_id, int signal, bool all) {
+Async<void> Client::kill_task(std::string container_id, int signal, bool all) {
   tasks::KillRequest req;
   req.set_container_id(container_id);
   req.set_signal(static_cast<std::uint32_t>(signal));
@@ -81,7 +81,7 @@ Task<void> Client::kill_task(std::string container_id, int signal, bool all) {
   co_return Result<void>();
 }
 
-Task<ExitInfo> Client::wait_task(std::string container_id) {
+Async<ExitInfo> Client::wait_task(std::string container_id) {
   tasks::WaitRequest req;
   req.set_container_id(container_id);
   auto* stub = core_->tasks.get();
@@ -93,7 +93,7 @@ Task<ExitInfo> Client::wait_task(std::string container_id) {
   co_return ExitInfo{r->exit_status(), to_time(r->exited_at())};
 }
 
-Task<void> Client::pause_task(std::string container_id) {
+Async<void> Client::pause_task(std::string container_id) {
   tasks::PauseTaskRequest req;
   req.set_container_id(container_id);
   auto* stub = core_->tasks.get();
@@ -105,7 +105,7 @@ Task<void> Client::pause_task(std::string container_id) {
   co_return Result<void>();
 }
 
-Task<void> Client::resume_task(std::string container_id) {
+Async<void> Client::resume_task(std::string container_id) {
   tasks::ResumeTaskRequest req;
   req.set_container_id(container_id);
   auto* stub = core_->tasks.get();
@@ -117,7 +117,7 @@ Task<void> Client::resume_task(std::string container_id) {
   co_return Result<void>();
 }
 
-Task<TaskInfo> Client::get_task(std::string container_id) {
+Async<TaskInfo> Client::get_task(std::string container_id) {
   tasks::GetRequest req;
   req.set_container_id(container_id);
   auto* stub = core_->tasks.get();
@@ -129,7 +129,7 @@ Task<TaskInfo> Client::get_task(std::string container_id) {
   co_return from_proto(r->process());
 }
 
-Task<std::vector<TaskInfo>> Client::list_tasks() {
+Async<std::vector<TaskInfo>> Client::list_tasks() {
   auto* stub = core_->tasks.get();
   auto op = unary<tasks::ListTasksResponse>(
       core_, CallOptions{ns_, {}, core_->options.call_timeout}, tasks::ListTasksRequest{},
@@ -141,7 +141,7 @@ Task<std::vector<TaskInfo>> Client::list_tasks() {
   co_return out;
 }
 
-Task<ExitInfo> Client::delete_task(std::string container_id) {
+Async<ExitInfo> Client::delete_task(std::string container_id) {
   tasks::DeleteTaskRequest req;
   req.set_container_id(container_id);
   auto* stub = core_->tasks.get();

@@ -62,11 +62,11 @@ Result<UniqueFd> connect_watchdog(pid_t pid) {
 
 namespace asio = boost::asio;
 
-// Creates and starts a container of image with spec; returns the task's pid.
+// Creates and starts a container of image with spec; returns the task's pid. The container
+// record comes first: it is what keeps the snapshot from containerd's garbage collector (an
+// active snapshot nothing references can be collected before the container exists).
 asio::awaitable<Result<pid_t>> run_container(Client client, std::string id, Image image,
                                              SpecOptions spec, TaskIo io) {
-  auto mounts = co_await client.prepare_snapshot(id, image.chain_id);
-  if (!mounts) co_return mounts.error();
   auto json = make_runtime_spec(spec);
   if (!json) co_return json.error();
   ContainerCreate create;
@@ -77,6 +77,8 @@ asio::awaitable<Result<pid_t>> run_container(Client client, std::string id, Imag
   create.spec_json = *json;
   auto created = co_await client.create_container(std::move(create));
   if (!created) co_return created.error();
+  auto mounts = co_await client.prepare_snapshot(id, image.chain_id);
+  if (!mounts) co_return mounts.error();
   auto pid = co_await client.create_task(id, *mounts, io);
   if (!pid) co_return pid.error();
   auto started = co_await client.start_task(id);

@@ -34,7 +34,7 @@ struct Core;
 }
 
 template <class T>
-using Task = boost::asio::awaitable<Result<T>>;
+using Async = boost::asio::awaitable<Result<T>>;
 
 struct ClientOptions {
   std::chrono::milliseconds call_timeout{60'000};  // every call but wait_task
@@ -60,56 +60,58 @@ class Client {
   // Cancels every in-flight call of this channel (they complete with kCancelled).
   void cancel_all();
 
-  Task<VersionInfo> version();
+  Async<VersionInfo> version();
 
   // --- namespaces (name-only operations; this handle's namespace is not used) ---
-  Task<void> create_namespace(std::string name, Labels labels);
+  Async<void> create_namespace(std::string name, Labels labels);
   // kNotFound when containerd has no such namespace.
-  Task<Namespace> get_namespace(std::string name);
-  Task<std::vector<Namespace>> list_namespaces();
-  Task<void> delete_namespace(std::string name);
+  Async<Namespace> get_namespace(std::string name);
+  Async<std::vector<Namespace>> list_namespaces();
+  Async<void> delete_namespace(std::string name);
 
   // --- images ---
   // Streams an OCI image layout tar (oci-layout, index.json, blobs/sha256/...) into the content
   // store under a lease, creates (or updates) the image record and, by default, unpacks it.
-  Task<Image> import_oci_archive(std::string archive_path, ImportOptions options = {});
+  Async<Image> import_oci_archive(std::string archive_path, ImportOptions options = {});
   // Resolves an image record to its linux/amd64 manifest and config (reads the content store).
-  Task<Image> get_image(std::string name);
-  Task<std::vector<std::string>> list_images();
-  Task<void> delete_image(std::string name);
+  Async<Image> get_image(std::string name);
+  Async<std::vector<std::string>> list_images();
+  Async<void> delete_image(std::string name);
   // Applies the image's layers as a chain of committed snapshots named by their chain ids
   // (existing ones are kept). Returns the top chain id.
-  Task<std::string> unpack(Image image);
+  Async<std::string> unpack(Image image);
 
   // --- snapshots (this client's snapshotter) ---
   // An active (writable) snapshot on top of parent (a chain id, or empty); returns its mounts.
-  Task<std::vector<Mount>> prepare_snapshot(std::string key, std::string parent,
+  // containerd's GC collects active snapshots nothing references: create the container that
+  // names this key (create_container) first, then prepare the snapshot.
+  Async<std::vector<Mount>> prepare_snapshot(std::string key, std::string parent,
                                             Labels labels = {});
-  Task<std::vector<Mount>> snapshot_mounts(std::string key);
-  Task<bool> snapshot_exists(std::string key);
-  Task<void> remove_snapshot(std::string key);
+  Async<std::vector<Mount>> snapshot_mounts(std::string key);
+  Async<bool> snapshot_exists(std::string key);
+  Async<void> remove_snapshot(std::string key);
 
   // --- containers ---
-  Task<void> create_container(ContainerCreate container);
-  Task<ContainerInfo> get_container(std::string id);
+  Async<void> create_container(ContainerCreate container);
+  Async<ContainerInfo> get_container(std::string id);
   // filter: containerd filter syntax, e.g. "labels.\"faas.function\"==hello"; empty for all.
-  Task<std::vector<ContainerInfo>> list_containers(std::string filter = {});
-  Task<void> delete_container(std::string id);
+  Async<std::vector<ContainerInfo>> list_containers(std::string filter = {});
+  Async<void> delete_container(std::string id);
 
   // --- tasks (the container's init process) ---
   // Creates the task (runc create) with rootfs = mounts; returns its pid.
-  Task<pid_t> create_task(std::string container_id, std::vector<Mount> rootfs, TaskIo io);
-  Task<void> start_task(std::string container_id);
+  Async<pid_t> create_task(std::string container_id, std::vector<Mount> rootfs, TaskIo io);
+  Async<void> start_task(std::string container_id);
   // all=true signals every process of the container.
-  Task<void> kill_task(std::string container_id, int signal, bool all = false);
+  Async<void> kill_task(std::string container_id, int signal, bool all = false);
   // Completes when the task exits (no deadline; cancel the coroutine to stop waiting).
-  Task<ExitInfo> wait_task(std::string container_id);
-  Task<void> pause_task(std::string container_id);
-  Task<void> resume_task(std::string container_id);
-  Task<TaskInfo> get_task(std::string container_id);
-  Task<std::vector<TaskInfo>> list_tasks();
+  Async<ExitInfo> wait_task(std::string container_id);
+  Async<void> pause_task(std::string container_id);
+  Async<void> resume_task(std::string container_id);
+  Async<TaskInfo> get_task(std::string container_id);
+  Async<std::vector<TaskInfo>> list_tasks();
   // Deletes a stopped task (releases the shim); returns its exit.
-  Task<ExitInfo> delete_task(std::string container_id);
+  Async<ExitInfo> delete_task(std::string container_id);
 
  private:
   Client(std::shared_ptr<detail::Core> core, std::string ns)
