@@ -108,21 +108,24 @@ int serve(MainContext& io, ApiServer& server, provider::Provider* provider,
   return 0;
 }
 
-void warn_all(const std::vector<std::string>& warnings) {
+// The gateway environment, its warnings logged; nullopt (after logging why) when it is invalid.
+std::optional<gateway::GatewayConfig> load_config(const Environment& env) {
+  std::vector<std::string> warnings;
+  auto config = gateway::parse_config(env, &warnings);
   for (const auto& w : warnings) log_warn(w);
+  if (!config) {
+    log_error("invalid configuration: " + config.error().message());
+    return std::nullopt;
+  }
+  return *config;
 }
 
 }  // namespace
 
 int run_up(const UpOptions& options, const Environment& env) {
   ::signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> warnings;
-  auto config = gateway::parse_config(env, &warnings);
-  warn_all(warnings);
-  if (!config) {
-    log_error("invalid configuration: " + config.error().message());
-    return 1;
-  }
+  auto config = load_config(env);
+  if (!config) return 1;
   const std::string url = "http://127.0.0.1:" + std::to_string(options.port);
   auto creds = credentials_in(options.state_dir + "/secrets", url);
   if (!creds) {
@@ -155,13 +158,8 @@ int run_up(const UpOptions& options, const Environment& env) {
 
 int run_gateway(const GatewayOptions& options, const Environment& env) {
   ::signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> warnings;
-  auto config = gateway::parse_config(env, &warnings);
-  warn_all(warnings);
-  if (!config) {
-    log_error("invalid configuration: " + config.error().message());
-    return 1;
-  }
+  auto config = load_config(env);
+  if (!config) return 1;
   if (config->functions_provider_url.empty()) {
     log_error("functions_provider_url is required (e.g. http://127.0.0.1:8081/)");
     return 1;
@@ -200,13 +198,8 @@ int run_gateway(const GatewayOptions& options, const Environment& env) {
 
 int run_provider(const ProviderOptions& options, const Environment& env) {
   ::signal(SIGPIPE, SIG_IGN);
-  std::vector<std::string> warnings;
-  auto config = gateway::parse_config(env, &warnings);
-  warn_all(warnings);
-  if (!config) {
-    log_error("invalid configuration: " + config.error().message());
-    return 1;
-  }
+  auto config = load_config(env);
+  if (!config) return 1;
   int port = options.port >= 0 ? options.port : (lookup(env, "port") ? config->port : 8081);
   MainContext io(1);
   auto provider = make_runtime(io.get_executor(), options.runtime, options.state_dir,

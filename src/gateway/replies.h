@@ -6,6 +6,7 @@
 
 #include "faas/core/result.h"
 #include "faas/http/exchange.h"
+#include "faas/http/url.h"
 
 namespace faas::gateway {
 
@@ -19,10 +20,8 @@ inline http::awaitable<void> reply_json(http::Exchange& x, unsigned status, std:
 // The status for `error` (provider::http_status) with its message as a plain-text body.
 http::awaitable<void> reply_error(http::Exchange& x, const Error& error);
 
-// The raw query string of the request target ("" when none).
-std::string_view query_of(std::string_view target);
-// One query parameter, percent-decoded ("" when absent).
-std::string query_param(std::string_view target, std::string_view key);
-bool has_query_param(std::string_view target, std::string_view key);
+using http::has_query_param;  // faas/http/url.h
+using http::query_of;
+using http::query_param;
 
 }  // namespace faas::gateway

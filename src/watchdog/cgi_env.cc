@@ -2,6 +2,8 @@
 
 #include <set>
 
+#include "faas/http/url.h"
+
 namespace faas::watchdog {
 
 std::string canonical_header_key(std::string_view key) {
@@ -15,38 +17,10 @@ std::string canonical_header_key(std::string_view key) {
   return out;
 }
 
-namespace {
-
-int hex_value(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-std::string percent_decode(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size()) {
-      int hi = hex_value(s[i + 1]), lo = hex_value(s[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out.push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out.push_back(s[i]);
-  }
-  return out;
-}
-
-}  // namespace
-
 Target split_target(std::string_view target) {
   Target t;
   auto q = target.find('?');
-  t.path = percent_decode(target.substr(0, q));
+  t.path = http::percent_decode(target.substr(0, q));
   if (q != std::string_view::npos) t.query = std::string(target.substr(q + 1));
   return t;
 }
