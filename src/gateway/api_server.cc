@@ -106,14 +106,10 @@ http::awaitable<void> ApiServerImpl::drain(std::chrono::nanoseconds grace, std::
   listener_.close();
   poll_timer_.cancel();
   sessions_.drain();
-  net::steady_timer t(io_);
-  auto deadline = std::chrono::steady_clock::now() + grace;
-  while (sessions_.active() > 0 && std::chrono::steady_clock::now() < deadline) {
-    t.expires_after(std::chrono::milliseconds(10));
-    co_await t.async_wait(http::use_nothrow);
-  }
-  if (sessions_.active() > 0) {
-    log_warn(std::to_string(sessions_.active()) + " connection(s) still open at shutdown");
+  auto deadline = std::chrono::steady_clock::now() +
+                  std::chrono::duration_cast<std::chrono::steady_clock::duration>(grace);
+  if (int open = co_await sessions_.wait_closed(deadline); open > 0) {
+    log_warn(std::to_string(open) + " connection(s) still open at shutdown");
   }
   sweeper_.stop();
   if (done) done();

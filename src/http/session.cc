@@ -3,6 +3,8 @@
 #include <cstdint>
 #include <limits>
 
+#include <boost/asio/steady_timer.hpp>
+
 namespace faas::http {
 
 namespace {
@@ -77,6 +79,15 @@ awaitable<void> Sessions::serve(tcp::socket socket) {
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
   stream.close();
   --active_;
+}
+
+awaitable<int> Sessions::wait_closed(std::chrono::steady_clock::time_point deadline) {
+  net::steady_timer t(co_await net::this_coro::executor);
+  while (active_ > 0 && std::chrono::steady_clock::now() < deadline) {
+    t.expires_after(std::chrono::milliseconds(10));
+    co_await t.async_wait(use_nothrow);
+  }
+  co_return active_;
 }
 
 void Sessions::drain() {

@@ -266,12 +266,8 @@ net::awaitable<void> ServerImpl::drain() {
   draining_ = true;
   sessions_.drain();
   auto deadline = std::chrono::steady_clock::now() + config_.write_timeout;
-  while (sessions_.active() > 0 && std::chrono::steady_clock::now() < deadline) {
-    t.expires_after(std::chrono::milliseconds(10));
-    co_await t.async_wait(use_nothrow);
-  }
-  if (sessions_.active() > 0) {
-    log_warn(std::to_string(sessions_.active()) + " connection(s) still open at shutdown");
+  if (int open = co_await sessions_.wait_closed(deadline); open > 0) {
+    log_warn(std::to_string(open) + " connection(s) still open at shutdown");
   }
   co_await handler_->stop();
   sweeper_.stop();

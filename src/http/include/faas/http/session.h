@@ -36,6 +36,9 @@ class Sessions {
   awaitable<void> serve(tcp::socket socket);
   // No further request is read on any connection; idle connections are closed now.
   void drain();
+  // After drain(): waits until every connection has closed or `deadline` passes; the number still
+  // open.
+  awaitable<int> wait_closed(std::chrono::steady_clock::time_point deadline);
   int active() const { return active_; }
   bool draining() const { return draining_; }
 
