@@ -11,7 +11,7 @@ BUILD_PKGS=(
   libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libssl-dev
   golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
 )
-TEST_PKGS=(curl wrk busybox-static procps file containerd runc)
+TEST_PKGS=(curl wrk busybox-static procps file containerd runc buildah docker-registry iproute2 debootstrap)
 
 want=("${BUILD_PKGS[@]}")
 case "${1:-all}" in

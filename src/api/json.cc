@@ -148,7 +148,8 @@ Result<void> read_status(const ObjectReader& r, FunctionStatus& s) {
                  FAAS_STEP(r.number("invocationCount", s.invocation_count)),
                  FAAS_STEP(r.count("replicas", s.replicas)),
                  FAAS_STEP(r.count("availableReplicas", s.available_replicas)),
-                 FAAS_STEP(r.time("createdAt", s.created_at)));
+                 FAAS_STEP(r.time("createdAt", s.created_at)),
+                 FAAS_STEP(r.string("reason", s.reason)));
   if (!res) return res;
   if (auto it = r.value().find("usage"); it != r.value().end() && it->is_object()) {
     ObjectReader u(*it, "usage.");
@@ -194,6 +195,7 @@ json status_json(const FunctionStatus& s) {
   if (s.available_replicas != 0) j["availableReplicas"] = s.available_replicas;
   j["createdAt"] = format_rfc3339(s.created_at, false);
   if (s.usage) j["usage"] = {{"cpu", s.usage->cpu}, {"totalMemoryBytes", s.usage->total_memory_bytes}};
+  if (!s.reason.empty()) j["reason"] = s.reason;
   return j;
 }
 

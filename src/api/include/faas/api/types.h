@@ -69,6 +69,9 @@ struct FunctionStatus {
   std::uint64_t available_replicas = 0;  // "availableReplicas" (ready)
   Timestamp created_at{};            // "createdAt" (RFC3339, always present)
   std::optional<FunctionUsage> usage;  // "usage"
+  // "reason", omitted when empty (our extension; OpenFaaS clients ignore it): why the function has
+  // fewer available replicas than desired, e.g. "crash-looping: exit status 1, next start in 8s".
+  std::string reason;
   bool operator==(const FunctionStatus&) const = default;
 };
 

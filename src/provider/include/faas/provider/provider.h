@@ -83,6 +83,13 @@ class Provider {
   virtual Task<void> remove_namespace(std::string name) = 0;
 
   virtual Task<void> logs(LogRequest request, LogSink sink) = 0;
+
+  // Imports an OCI image layout tar (what `buildah push IMG oci-archive:PATH` writes) into the
+  // image store of `namespace_` (empty: the default) under `name`, so a deployment can name it
+  // without any registry. Returns the stored (normalized) name. Providers without an image store
+  // answer kNotImplemented (this default).
+  virtual Task<std::string> import_image(std::string archive_path, std::string name,
+                                         std::string namespace_);
   virtual Task<api::ProviderInfo> info() = 0;
   virtual Task<void> health() = 0;
 };
