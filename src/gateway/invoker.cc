@@ -195,6 +195,25 @@ http::awaitable<Result<void>> Invoker::scale_up_and_poll(Entry& e, Clock::time_p
   }
 }
 
+std::unique_ptr<http::ConnectionPool> Invoker::make_pool(const Replica& r) {
+  http::ConnectionPool::SocketOpener opener;
+  if (!r.netns_path.empty()) {
+    if (options_.netns_socket) {
+      opener = [open = options_.netns_socket, path = r.netns_path](int family) {
+        return open(path, family);
+      };
+    } else {
+      // No way into the namespace: every connect fails with a clear cause instead of dialing the
+      // host's own loopback, where some other process may listen on the same port.
+      opener = [](int) -> Result<UniqueFd> {
+        return Error{std::make_error_code(std::errc::operation_not_supported),
+                     "replica is in another network namespace and this gateway cannot enter it"};
+      };
+    }
+  }
+  return std::make_unique<http::ConnectionPool>(sweeper_, r.endpoint, 128, std::move(opener));
+}
+
 http::ConnectionPool& Invoker::pick(const Entry& e, Replica& chosen) {
   // Least calls in flight; ties rotate so idle replicas share the load.
   const size_t n = e.replicas.size();
@@ -203,7 +222,7 @@ http::ConnectionPool& Invoker::pick(const Entry& e, Replica& chosen) {
   for (size_t i = 0; i < n; ++i) {
     const auto& r = e.replicas[(offset + i) % n];
     auto& pool = pools_[pool_key(r)];
-    if (!pool) pool = std::make_unique<http::ConnectionPool>(sweeper_, r.endpoint);
+    if (!pool) pool = make_pool(r);
     if (!best || pool->inflight() < best->inflight()) {
       best = pool.get();
       chosen = r;

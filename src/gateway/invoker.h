@@ -33,6 +33,9 @@ struct InvokerOptions {
   bool scale_from_zero = true;
   bool gateway_headers = true;  // X-Call-Id, X-Start-Time, X-Served-By (the gateway role)
   std::chrono::milliseconds cache_ttl{1000};
+  // Opens a socket inside a replica's network namespace (Replica::netns_path); needed for
+  // providers whose replicas are reachable only on their own loopback (containerd).
+  std::function<Result<UniqueFd>(const std::string& netns_path, int family)> netns_socket;
 };
 
 class Invoker {
@@ -77,6 +80,7 @@ class Invoker {
                                    Clock::time_point deadline);
   http::awaitable<Result<void>> scale_up_and_poll(Entry& e, Clock::time_point deadline);
   http::ConnectionPool& pick(const Entry& e, provider::Replica& chosen);
+  std::unique_ptr<http::ConnectionPool> make_pool(const provider::Replica& r);
   http::awaitable<void> report(http::Exchange& x, const Entry& e, const http::ProxyResult& r);
   http::ProxyOptions proxy_options(http::Exchange& x, const Entry& e,
                                    const provider::Replica& replica, const std::string& path,

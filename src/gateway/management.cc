@@ -81,6 +81,7 @@ http::awaitable<void> ManagementApi::handle(http::Exchange& x, const RouteMatch&
     case Route::kLogs: co_return co_await logs(x);
     case Route::kNamespaces: co_return co_await namespaces(x);
     case Route::kNamespace: co_return co_await namespace_(x, route.name);
+    case Route::kImages: co_return co_await images(x);
     default: co_await reply(x, 404, "404 page not found\n");
   }
 }

@@ -17,6 +17,10 @@ struct ManagementOptions {
   std::string default_namespace = "openfaas-fn";
   bool gateway_role = true;  // /system/info answers GatewayInfo (gateway) or ProviderInfo (provider)
   std::size_t max_body = 4 << 20;  // deployments and secrets are small
+  // POST /system/images: uploads are spooled to a file here (empty: the system temp dir), up to
+  // max_image_bytes, then handed to Provider::import_image.
+  std::string spool_dir;
+  std::uint64_t max_image_bytes = 8ULL << 30;
 };
 
 class ManagementApi {
@@ -43,6 +47,7 @@ class ManagementApi {
   http::awaitable<void> logs(http::Exchange& x);
   http::awaitable<void> namespaces(http::Exchange& x);
   http::awaitable<void> namespace_(http::Exchange& x, const std::string& name);
+  http::awaitable<void> images(http::Exchange& x);
   http::awaitable<Result<std::string>> body(http::Exchange& x);
   std::string namespace_of(const http::Exchange& x, const std::string& from_body) const;
 

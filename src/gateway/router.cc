@@ -59,6 +59,7 @@ RouteMatch match_route(verb method, std::string_view target) {
       {"/system/secrets", Route::kSecrets, {verb::get, verb::post, verb::put, verb::delete_}, true},
       {"/system/logs", Route::kLogs, {verb::get}, true},
       {"/system/namespaces", Route::kNamespaces, {verb::get}, true},
+      {"/system/images", Route::kImages, {verb::post}, true},
       {"/healthz", Route::kHealthz, {verb::get}, false},
       {"/metrics", Route::kMetrics, {verb::get}, false},
       {"/", Route::kRoot, {verb::get}, false},

@@ -27,6 +27,17 @@ awaitable<std::unique_ptr<ConnectionPool::Conn>> ConnectionPool::acquire(bool& r
   }
   reused = false;
   auto c = std::make_unique<Conn>(co_await net::this_coro::executor, sweeper_);
+  if (opener_) {
+    // An already open socket is connected as it is (asio opens only a closed one), so the
+    // connection belongs to the namespace the opener made the socket in.
+    auto fd = opener_(endpoint_.address().is_v6() ? AF_INET6 : AF_INET);
+    if (!fd) {
+      ec = fd.error().code;
+      co_return nullptr;
+    }
+    c->stream.socket().assign(endpoint_.protocol(), fd->release(), ec);
+    if (ec) co_return nullptr;
+  }
   c->watch.expires_after(std::chrono::seconds(10));
   auto [e] = co_await c->stream.async_connect(endpoint_, use_nothrow);
   c->watch.expires_never();

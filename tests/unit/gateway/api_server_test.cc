@@ -6,6 +6,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <latch>
+#include <mutex>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <thread>
 
 #include "faas/api/json.h"
@@ -331,6 +334,90 @@ TEST_F(GatewayTest, AlertManagerWebhookScalesUpAndBack) {
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_EQ(r->body, "Unable to parse alert, bad format.\n");
+}
+
+TEST_F(GatewayTest, ImageUploadIsSpooledToAFileForTheProviderAndRemovedAfter) {
+  start(ApiServerOptions{.spool_dir = ::testing::TempDir() + "/spool-ok"});
+  std::string archive(3 << 20, '\0');
+  for (size_t i = 0; i < archive.size(); ++i) archive[i] = static_cast<char>(i * 7 % 251);
+  auto r = call("POST", "/system/images?name=hello:1&namespace=team", archive);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_NE(r->body.find("\"image\":\"docker.io/library/hello:1\""), std::string::npos) << r->body;
+  auto imports = provider_.imports();
+  ASSERT_EQ(imports.size(), 1u);
+  EXPECT_EQ(imports[0].name, "hello:1");
+  EXPECT_EQ(imports[0].namespace_, "team");
+  EXPECT_TRUE(imports[0].content == archive) << "spooled " << imports[0].content.size() << " bytes";
+  EXPECT_NE(::access(provider_.last_import_path().c_str(), F_OK), 0) << "spool file left behind";
+}
+
+TEST_F(GatewayTest, ImageUploadRejectsMissingNameEmptyBodyAndOversizeAndNeedsAuth) {
+  start(ApiServerOptions{.spool_dir = ::testing::TempDir() + "/spool-bad", .max_image_bytes = 1000});
+  auto r = call("POST", "/system/images", "x");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  EXPECT_EQ(r->body, "name: query parameter is required\n");
+  r = call("POST", "/system/images?name=a", "");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 400);
+  r = call("POST", "/system/images?name=a", std::string(1001, 'x'));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 413);
+  r = call("POST", "/system/images?name=a", "x", /*auth=*/false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 401);
+  r = call("GET", "/system/images?name=a");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 405);
+  EXPECT_TRUE(provider_.imports().empty());
+}
+
+TEST_F(GatewayTest, ImageUploadToAProviderWithoutImageStoreIs501) {
+  provider_.image_store = false;
+  start(ApiServerOptions{.spool_dir = ::testing::TempDir() + "/spool-501"});
+  auto r = call("POST", "/system/images?name=a", "tar");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 501);
+  EXPECT_NE(r->body.find("no image store"), std::string::npos) << r->body;
+}
+
+// A replica in another network namespace is dialed on a socket the runtime opens there; the
+// gateway never falls back to a socket of its own namespace.
+TEST_F(GatewayTest, ReplicaInANetworkNamespaceIsDialedThroughTheRuntimesSocket) {
+  Imposter fn;
+  fn.when("GET", "/", Reply::text(200, "inside"));
+  provider_.add("fn", 1, {imposter_endpoint(fn)});
+  provider_.netns_path = "/proc/1/ns/net";
+  std::mutex mu;
+  std::vector<std::string> opened;
+  ApiServerOptions options;
+  // The test's "namespace" is this one: the point is that the opener made the socket.
+  options.netns_socket = [&](const std::string& path, int family) -> Result<UniqueFd> {
+    std::lock_guard lock(mu);
+    opened.push_back(path);
+    return UniqueFd(::socket(family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0));
+  };
+  start(std::move(options));
+  auto r = call("GET", "/function/fn", {}, false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_EQ(r->body, "inside");
+  std::lock_guard lock(mu);
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_EQ(opened[0], "/proc/1/ns/net");
+}
+
+TEST_F(GatewayTest, ReplicaInANetworkNamespaceWithoutAWayInIs502NotAHostDial) {
+  Imposter fn;
+  fn.when("GET", "/", Reply::text(200, "wrong place"));
+  provider_.add("fn", 1, {imposter_endpoint(fn)});
+  provider_.netns_path = "/proc/1/ns/net";
+  start();
+  auto r = call("GET", "/function/fn", {}, false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 502) << r->body;
+  EXPECT_TRUE(fn.requests().empty());
 }
 
 }  // namespace

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <chrono>
+#include <fstream>
 #include <map>
+#include <sstream>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -35,6 +37,15 @@ class FakeProvider final : public provider::Provider {
     fns_[name + ".openfaas-fn"] = f;
   }
   std::chrono::milliseconds ready_delay{0};
+  // Replicas of every function report this network namespace (empty: the host's).
+  std::string netns_path;
+  // import_image: accepted (true) or left to the Provider default, 501 (false).
+  bool image_store = true;
+  struct Import {
+    std::string name, namespace_, content;
+    bool file_existed_after_call = false;
+  };
+  std::vector<Import> imports() const { std::lock_guard lock(mu_); return imports_; }
 
   int scale_calls() const { std::lock_guard lock(mu_); return scale_calls_; }
   std::uint64_t desired(const std::string& key) const {
@@ -102,7 +113,8 @@ class FakeProvider final : public provider::Provider {
     std::vector<provider::Replica> out;
     auto st = with_available(it->second);
     for (std::uint64_t i = 0; i < st.available_replicas && i < it->second.endpoints.size(); ++i) {
-      out.push_back({.id = fn.name + "-" + std::to_string(i), .endpoint = it->second.endpoints[i]});
+      out.push_back({.id = fn.name + "-" + std::to_string(i), .endpoint = it->second.endpoints[i],
+                     .netns_path = netns_path});
     }
     co_return out;
   }
@@ -152,6 +164,18 @@ class FakeProvider final : public provider::Provider {
     }
     co_return Result<void>{};
   }
+  provider::Task<std::string> import_image(std::string path, std::string name,
+                                           std::string ns) override {
+    if (!image_store) co_return co_await Provider::import_image(path, name, ns);
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    std::lock_guard lock(mu_);
+    imports_.push_back({.name = name, .namespace_ = ns, .content = content.str()});
+    last_import_path_ = path;
+    co_return "docker.io/library/" + name;
+  }
+  std::string last_import_path() const { std::lock_guard lock(mu_); return last_import_path_; }
   provider::Task<api::ProviderInfo> info() override {
     co_return api::ProviderInfo{.provider = "fake", .version = {.sha = "abc", .release = "1"},
                                 .orchestration = "test"};
@@ -171,6 +195,8 @@ class FakeProvider final : public provider::Provider {
   }
 
   mutable std::mutex mu_;
+  std::vector<Import> imports_;
+  std::string last_import_path_;
   std::map<std::string, Fn> fns_;
   std::vector<api::FunctionDeployment> deployed_;
   std::vector<api::Secret> secrets_;

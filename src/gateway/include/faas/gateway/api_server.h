@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,7 @@
 #include <boost/asio/io_context.hpp>
 
 #include "faas/core/result.h"
+#include "faas/core/unique_fd.h"
 #include "faas/gateway/auth.h"
 #include "faas/gateway/config.h"
 #include "faas/provider/provider.h"
@@ -37,6 +39,11 @@ struct ApiServerOptions {
   bool scale_from_zero = true;
   std::string default_namespace = "openfaas-fn";
   std::optional<Credentials> credentials;  // nullopt: no authentication
+  // Opens a socket inside a replica's network namespace (see InvokerOptions::netns_socket).
+  std::function<Result<UniqueFd>(const std::string& netns_path, int family)> netns_socket;
+  // POST /system/images spools uploads here (empty: the system temp dir), at most this many bytes.
+  std::string spool_dir;
+  std::uint64_t max_image_bytes = 8ULL << 30;
 };
 
 // The options a GatewayConfig (the gateway's environment) asks for; credentials are the caller's.

@@ -25,6 +25,7 @@ enum class Route {
   kLogs,             // GET    /system/logs
   kNamespaces,       // GET    /system/namespaces
   kNamespace,        // GET POST PUT DELETE /system/namespace/{name}
+  kImages,           // POST   /system/images?name=&namespace=  (ours: OCI archive upload)
   kHealthz,          // GET    /healthz
   kMetrics,          // GET    /metrics
   kUi,               // GET    /ui/...

@@ -20,6 +20,8 @@
 #include <string>
 #include <vector>
 
+#include "faas/core/result.h"
+#include "faas/core/unique_fd.h"
 #include "faas/http/exchange.h"
 #include "faas/http/sweeper.h"
 #include "faas/http/types.h"
@@ -36,8 +38,15 @@ class ConnectionPool {
     Conn(const net::any_io_executor& ex, Sweeper& sweeper);
   };
 
-  ConnectionPool(Sweeper& sweeper, tcp::endpoint endpoint, std::size_t max_idle = 128)
-      : sweeper_(sweeper), endpoint_(std::move(endpoint)), max_idle_(max_idle) {}
+  // Makes the socket a new connection uses (family AF_INET/AF_INET6), for upstreams that are
+  // only reachable from inside another network namespace (a replica's loopback). Empty: an
+  // ordinary socket of this process.
+  using SocketOpener = std::function<Result<UniqueFd>(int family)>;
+
+  ConnectionPool(Sweeper& sweeper, tcp::endpoint endpoint, std::size_t max_idle = 128,
+                 SocketOpener opener = {})
+      : sweeper_(sweeper), endpoint_(std::move(endpoint)), max_idle_(max_idle),
+        opener_(std::move(opener)) {}
   ConnectionPool(const ConnectionPool&) = delete;
   ConnectionPool& operator=(const ConnectionPool&) = delete;
 
@@ -58,6 +67,7 @@ class ConnectionPool {
   Sweeper& sweeper_;
   tcp::endpoint endpoint_;
   std::size_t max_idle_;
+  SocketOpener opener_;
   std::vector<std::unique_ptr<Conn>> idle_;
   int inflight_ = 0;
   bool closed_ = false;
