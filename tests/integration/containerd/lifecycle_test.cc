@@ -14,7 +14,7 @@
 #include <sstream>
 #include <thread>
 
-#include "containerd_process.h"
+#include "support/containerd_process.h"
 #include "faas/containerd/client.h"
 #include "faas/containerd/netns.h"
 #include "faas/containerd/oci_spec.h"

@@ -1,4 +1,4 @@
-#include "containerd_process.h"
+#include "support/containerd_process.h"
 
 #include <openssl/evp.h>
 #include <signal.h>
@@ -42,44 +42,58 @@ Result<std::unique_ptr<ContainerdProcess>> ContainerdProcess::start() {
   std::string socket = dir->file("containerd.sock");
   auto config = dir->write("config.toml", config_toml(dir->path(), socket));
   if (!config) return config.error();
-  auto log = ::open(dir->file("containerd.log").c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-  if (log < 0) return errno_error(errno, "open containerd log");
-  UniqueFd log_fd(log);
+  std::unique_ptr<ContainerdProcess> p(new ContainerdProcess(std::move(*dir), socket));
+  if (auto r = p->spawn_and_wait(); !r) return r.error();
+  return p;
+}
+
+Result<void> ContainerdProcess::spawn_and_wait() {
+  // O_APPEND: a restarted containerd adds to the same log.
+  int raw = ::open(dir_.file("containerd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (raw < 0) return errno_error(errno, "open containerd log");
+  UniqueFd log_fd(raw);
   os::SpawnOptions spawn;
-  spawn.argv = {"containerd", "--config", *config};
+  spawn.argv = {"containerd", "--config", dir_.file("config.toml")};
   spawn.env = {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"};
   spawn.stdout_fd = spawn.stderr_fd = log_fd.get();
   auto child = os::ChildProcess::spawn(spawn);
   if (!child) return child.error();
-  std::unique_ptr<ContainerdProcess> p(
-      new ContainerdProcess(std::move(*dir), std::move(*child), socket));
+  process_.emplace(std::move(*child));
   // containerd answers once all its plugins are up; poll version() with a bounded deadline.
-  auto client = containerd::Client::connect(socket, "default",
+  auto client = containerd::Client::connect(socket_, "default",
                                             {std::chrono::milliseconds(1000), "overlayfs"});
   if (!client) return client.error();
   auto deadline = std::chrono::steady_clock::now() + kWaitTimeout;
   for (;;) {
     auto v = run_async(client->version());
-    if (v) return p;
-    if (p->process_->try_wait() || std::chrono::steady_clock::now() > deadline) {
+    if (v) return {};
+    if (process_->try_wait() || std::chrono::steady_clock::now() > deadline) {
       return make_error(v.error().code, "containerd did not start: " + v.error().message() +
-                                            "\n" + p->log());
+                                            "\n" + log());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
 }
 
+void ContainerdProcess::stop() {
+  if (!process_) return;
+  process_->signal(SIGTERM);
+  auto deadline = std::chrono::steady_clock::now() + kWaitTimeout;
+  while (!process_->try_wait() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  process_.reset();  // SIGKILLs and reaps if it is still there
+}
+
+Result<void> ContainerdProcess::restart() {
+  stop();
+  return spawn_and_wait();
+}
+
 std::string ContainerdProcess::log() const { return read_file(dir_.file("containerd.log")); }
 
 ContainerdProcess::~ContainerdProcess() {
-  if (process_) {
-    process_->signal(SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + kWaitTimeout;
-    while (!process_->try_wait() && std::chrono::steady_clock::now() < deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    }
-    process_.reset();  // SIGKILLs and reaps if it is still there
-  }
+  stop();
   kill_leftover_shims();
   unmount_leftovers();
 }
@@ -191,7 +205,7 @@ Result<std::string> build_oci_archive(const TempDir& dir, const ImageSpec& spec)
 Result<ImageSpec> watchdog_image_spec() {
   ImageSpec spec;
   spec.files.push_back({"/bin/busybox", "/bin/busybox"});
-  for (const char* applet : {"sh", "cat", "echo", "sleep", "touch", "grep", "id"}) {
+  for (const char* applet : {"sh", "cat", "echo", "sleep", "touch", "grep", "id", "printenv", "ls"}) {
     spec.symlinks.emplace_back(std::string("/bin/") + applet, "busybox");
   }
   std::string watchdog = fwatchdog_path();

@@ -1,10 +1,12 @@
 // ContainerdProcess: a private containerd for one test binary (root, state and socket under a
 // temp dir, CRI disabled), plus a builder for a FROM-scratch OCI image archive.
 //
-// start() spawns `containerd --config <generated>` and returns once version() answers. The
-// destructor stops it and then cleans what containerd leaves behind by design: shims of tasks
-// the test did not delete (found by our socket address in their command line, killed by pid),
-// rootfs mounts under the temp dir, then the directory itself.
+// start() spawns `containerd --config <generated>` and returns once version() answers. stop() and
+// restart() stop containerd alone and start it again on the same root, state and socket: shims
+// and their tasks live on, as they do when a real containerd restarts. The destructor stops it
+// and then cleans what containerd leaves behind by design: shims of tasks the test did not delete
+// (found by our socket address in their command line, killed by pid), rootfs mounts under the
+// temp dir, then the directory itself.
 #pragma once
 
 #include <memory>
@@ -26,13 +28,19 @@ class ContainerdProcess {
   ContainerdProcess& operator=(const ContainerdProcess&) = delete;
   ~ContainerdProcess();
 
+  // SIGTERM (SIGKILL after kWaitTimeout) to containerd only; shims keep running.
+  void stop();
+  // stop(), then containerd again on the same directories; returns once version() answers.
+  Result<void> restart();
+
   const std::string& socket() const { return socket_; }
   const std::string& dir() const { return dir_.path(); }
   std::string log() const;
 
  private:
-  ContainerdProcess(TempDir dir, os::ChildProcess process, std::string socket)
-      : dir_(std::move(dir)), process_(std::move(process)), socket_(std::move(socket)) {}
+  ContainerdProcess(TempDir dir, std::string socket)
+      : dir_(std::move(dir)), socket_(std::move(socket)) {}
+  Result<void> spawn_and_wait();
   void kill_leftover_shims();
   void unmount_leftovers();
 
