@@ -32,17 +32,19 @@ std::uint64_t env_number(const char* name, std::uint64_t fallback) {
   return (end != nullptr && *end == '\0') ? n : fallback;
 }
 
+// Boost's string_view converts to std::string_view only from Boost 1.77 on (Debian has 1.74).
+std::string str(beast::string_view s) { return std::string(s.data(), s.size()); }
+
 faas::Request to_request(http::request<http::string_body>&& req) {
   faas::Request out;
-  out.method = std::string(req.method_string());
-  std::string_view target = req.target();
+  out.method = str(req.method_string());
+  std::string target = str(req.target());
   size_t q = target.find('?');
-  out.path = std::string(target.substr(0, q));
-  if (q != std::string_view::npos) out.query = std::string(target.substr(q + 1));
+  out.path = target.substr(0, q);
+  if (q != std::string::npos) out.query = target.substr(q + 1);
   for (const auto& field : req) {
-    std::string name(field.name_string());
-    auto [it, inserted] = out.headers.emplace(name, std::string(field.value()));
-    if (!inserted) it->second += ", " + std::string(field.value());
+    auto [it, inserted] = out.headers.emplace(str(field.name_string()), str(field.value()));
+    if (!inserted) it->second += ", " + str(field.value());
   }
   out.body = std::move(req.body());
   return out;
