@@ -206,7 +206,7 @@ awaitable<void> Imposter::Impl::session(Imposter& self, tcp::socket socket) {
     (void)n;
     if (ec) break;
     auto record = to_record(parser.get());
-    auto reply = self.find(record.method, record.path);
+    auto reply = self.reply_to(record);
     self.record(record);
     if (!reply)
       reply = Reply::text(404, "no imposter rule for " + record.method + " " + record.path);
@@ -255,7 +255,25 @@ std::string Imposter::url() const { return "http://127.0.0.1:" + std::to_string(
 
 void Imposter::when(std::string method, std::string path, Reply reply) {
   std::lock_guard lock(mutex_);
+  responders_.erase({method, path});
   rules_[{std::move(method), std::move(path)}] = std::move(reply);
+}
+
+void Imposter::when_request(std::string method, std::string path, Responder responder) {
+  std::lock_guard lock(mutex_);
+  rules_.erase({method, path});
+  responders_[{std::move(method), std::move(path)}] = std::move(responder);
+}
+
+std::optional<Reply> Imposter::reply_to(const RecordedRequest& request) const {
+  Responder responder;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = responders_.find({request.method, request.path});
+    if (it != responders_.end()) responder = it->second;
+  }
+  if (responder) return responder(request);  // outside the lock: it may call back into us
+  return find(request.method, request.path);
 }
 
 std::vector<RecordedRequest> Imposter::requests() const {

@@ -81,6 +81,10 @@ class Imposter {
   std::string url() const;  // "http://127.0.0.1:<port>"
 
   void when(std::string method, std::string path, Reply reply);
+  // A rule whose reply depends on the request (e.g. 401 until an Authorization header comes);
+  // responder runs on the imposter's thread. Replaces a fixed rule for the same method and path.
+  using Responder = std::function<Reply(const RecordedRequest&)>;
+  void when_request(std::string method, std::string path, Responder responder);
 
   std::vector<RecordedRequest> requests() const;
   // The most recent request; an empty RecordedRequest (method "") when none arrived yet.
@@ -93,6 +97,7 @@ class Imposter {
  private:
   struct Impl;
   std::optional<Reply> find(const std::string& method, const std::string& path) const;
+  std::optional<Reply> reply_to(const RecordedRequest& request) const;
   void record(RecordedRequest request);
 
   std::unique_ptr<Impl> impl_;
@@ -100,6 +105,7 @@ class Imposter {
   std::atomic<std::size_t> connections_{0};
   mutable std::mutex mutex_;
   std::map<std::pair<std::string, std::string>, Reply> rules_;  // guarded by mutex_
+  std::map<std::pair<std::string, std::string>, Responder> responders_;  // guarded by mutex_
   std::vector<RecordedRequest> requests_;                       // guarded by mutex_
   std::thread thread_;
 };
