@@ -86,6 +86,19 @@ Async<std::vector<Namespace>> Client::list_namespaces() {
   co_return out;
 }
 
+Async<void> Client::update_namespace(std::string name, Labels labels) {
+  ns_api::UpdateNamespaceRequest req;
+  req.mutable_namespace_()->set_name(name);
+  detail::set_labels(req.mutable_namespace_()->mutable_labels(), labels);
+  auto* stub = core_->namespaces.get();
+  auto op = unary<ns_api::UpdateNamespaceResponse>(
+      core_, CallOptions{ns_, {}, core_->options.call_timeout}, std::move(req),
+      [stub](auto... a) { stub->async()->Update(a...); }, "update namespace " + name);
+  auto r = co_await std::move(op);
+  if (!r) co_return r.error();
+  co_return Result<void>();
+}
+
 Async<void> Client::delete_namespace(std::string name) {
   ns_api::DeleteNamespaceRequest req;
   req.set_name(name);

@@ -67,6 +67,8 @@ class Client {
   // kNotFound when containerd has no such namespace.
   Async<Namespace> get_namespace(std::string name);
   Async<std::vector<Namespace>> list_namespaces();
+  // Replaces the namespace's labels with `labels` (containerd's Update with no field mask).
+  Async<void> update_namespace(std::string name, Labels labels);
   Async<void> delete_namespace(std::string name);
 
   // --- images ---
