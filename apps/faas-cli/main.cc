@@ -4,11 +4,13 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "faas/cli/app.h"
 #include "faas/core/env.h"
 
 int main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  faas::cli::Io io{std::cin, std::cout, std::cerr};
+  faas::cli::Io io{std::cin, std::cout, std::cerr, ::isatty(STDERR_FILENO) == 1};
   return faas::cli::run(args, faas::current_environment(), io);
 }

@@ -1,14 +1,11 @@
 #include "faas/cli/build.h"
 
 #include <algorithm>
-#include <cerrno>
 #include <set>
 #include <sstream>
 
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
+#include "faas/cli/image_ref.h"
 #include "faas/cli/templates.h"
 
 namespace faas::cli {
@@ -115,50 +112,45 @@ std::vector<std::string> builder_command(std::string_view builder, const BuildPl
 }
 
 Result<std::string> find_builder(std::string_view requested, const Environment& env) {
+  std::string wanted(requested);
+  if (wanted.empty()) wanted = lookup(env, "FAAS_BUILD_ENGINE").value_or("");
   std::vector<std::string> names;
-  if (!requested.empty()) {
-    if (requested != "buildah" && requested != "docker") {
-      return invalid_argument("--builder must be buildah or docker, not " + std::string(requested));
+  if (!wanted.empty()) {
+    if (wanted != "buildah" && wanted != "docker") {
+      return invalid_argument("--engine (or FAAS_BUILD_ENGINE) must be buildah or docker, not " +
+                              wanted);
     }
-    names.emplace_back(requested);
+    names.push_back(wanted);
   } else {
     names = {"buildah", "docker"};
   }
   for (const auto& name : names) {
     if (auto path = find_executable(name, env)) return *path;
   }
+  if (!wanted.empty()) return invalid_argument(wanted + " not found on PATH");
   return invalid_argument(
       "no image builder found on PATH: install buildah (apt-get install "
       "buildah) or docker, or use --shrinkwrap to only write ./build");
 }
 
-std::optional<std::string> find_executable(std::string_view name, const Environment& env) {
-  std::stringstream dirs(lookup(env, "PATH").value_or("/usr/local/bin:/usr/bin:/bin"));
-  for (std::string dir; std::getline(dirs, dir, ':');) {
-    if (dir.empty()) continue;
-    fs::path candidate = fs::path(dir) / name;
-    if (::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+namespace {
+bool is_docker(std::string_view engine) { return fs::path(engine).filename() == "docker"; }
+}  // namespace
+
+std::vector<std::string> push_command(std::string_view engine, std::string_view image) {
+  std::vector<std::string> argv{std::string(engine), "push"};
+  if (!is_docker(engine) && is_loopback_registry(registry_host(image))) {
+    argv.emplace_back("--tls-verify=false");
   }
-  return std::nullopt;
+  argv.emplace_back(image);
+  return argv;
 }
 
-Result<int> run_process(const std::vector<std::string>& argv, const Environment& env) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> envp_strings = to_envp(env);
-  std::vector<char*> envp;
-  for (auto& e : envp_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, args[0], nullptr, nullptr, args.data(), envp.data());
-  if (rc != 0) return errno_error(rc, "cannot run " + argv[0]);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return errno_error(errno, "waiting for " + argv[0]);
-  }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
+std::vector<std::string> export_command(std::string_view engine, std::string_view image,
+                                        const fs::path& file) {
+  if (is_docker(engine)) return {std::string(engine), "save", "-o", file.string(), std::string(image)};
+  return {std::string(engine), "push", std::string(image),
+          "oci-archive:" + file.string() + ":" + std::string(image)};
 }
 
 }  // namespace faas::cli

@@ -1,5 +1,7 @@
 #include "faas/cli/client.h"
 
+#include <nlohmann/json.hpp>
+
 #include "faas/api/json.h"
 
 namespace faas::cli {
@@ -154,6 +156,46 @@ Result<void> GatewayClient::remove_secret(std::string_view name, std::string_vie
   r = expect_ok(std::move(r), what);
   if (!r) return r.error();
   return {};
+}
+
+Result<std::string> GatewayClient::upload_image(const std::filesystem::path& archive,
+                                                std::string_view name, std::string_view ns,
+                                                const UploadProgress& progress) const {
+  std::string what = "upload " + std::string(name);
+  HttpRequest req;
+  req.method = "POST";
+  req.url = options_.gateway + "/system/images?name=" + url_encode(name) +
+            (ns.empty() ? "" : "&namespace=" + url_encode(ns));
+  req.headers.emplace_back("Content-Type", "application/x-tar");
+  if (options_.authorization) req.headers.emplace_back("Authorization", *options_.authorization);
+  req.body_file = archive;
+  req.on_upload_progress = progress;
+  req.timeout = std::chrono::milliseconds(0);  // size-bound, not time-bound
+  req.tls_no_verify = options_.tls_no_verify;
+  auto r = http_request(req);
+  if (!r) {
+    return invalid_argument("cannot upload " + std::string(name) + " to gateway at " +
+                            options_.gateway + ": " + r.error().message());
+  }
+  if (r->status == 501 || r->status == 404 || r->status == 405) {
+    return invalid_argument(what + ": " + status_text(r->status) +
+                            ": the gateway has no image store (registry-less deploy needs a "
+                            "single-node faasd with the containerd runtime); give the image a "
+                            "registry, e.g. 127.0.0.1:5000/" + std::string(name));
+  }
+  if (r->status == 413) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(archive, ec);
+    return invalid_argument(what + ": 413 image archive too large for the gateway (" +
+                            std::to_string(ec ? 0 : size) + " bytes)");
+  }
+  auto ok = expect_ok(std::move(r), what);
+  if (!ok) return ok.error();
+  auto doc = nlohmann::json::parse(ok->body, nullptr, false);
+  if (!doc.is_object() || !doc.contains("image") || !doc["image"].is_string()) {
+    return invalid_argument(what + ": bad response: " + trimmed(ok->body));
+  }
+  return doc["image"].get<std::string>();
 }
 
 Result<std::vector<std::string>> GatewayClient::list_namespaces() const {

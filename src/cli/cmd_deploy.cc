@@ -5,18 +5,11 @@
 #include "faas/api/types.h"
 #include "faas/cli/deploy.h"
 #include "faas/cli/http_client.h"
+#include "faas/cli/oci_archive.h"
 
 #include "commands.h"
 
 namespace faas::cli {
-namespace {
-
-struct DeployCommand {
-  CommonFlags common;
-  DeployFlags deploy;
-  bool update = true;
-  bool replace = false;
-};
 
 void add_deployment_flags(CLI::App& cmd, DeployFlags& d) {
   cmd.add_option("-e,--env", d.env, "Set one or more environment variables (ENVVAR=VALUE)")
@@ -29,14 +22,31 @@ void add_deployment_flags(CLI::App& cmd, DeployFlags& d) {
       ->allow_extra_args(false);
 }
 
-int deploy_one(Context& ctx, const GatewayClient& client, const api::FunctionDeployment& d,
-               DeployMode mode) {
-  ctx.io.out << "Deploying: " << d.service << ".\n";
-  auto status = client.deploy(d, mode);
-  if (!status) return report(ctx, status.error());
-  ctx.io.out << "Deployed. " << status_text(*status) << ".\n"
-             << "URL: " << function_url(client.gateway(), d.service, d.namespace_) << "\n\n";
-  return 0;
+namespace {
+
+struct DeployCommand {
+  CommonFlags common;
+  DeployFlags deploy;
+  bool update = true;
+  bool replace = false;
+  std::string tag;
+};
+
+
+// --image oci-archive:PATH: upload PATH to the gateway, then deploy the name it was stored under.
+Result<void> upload_flag_archive(Context& ctx, const GatewayClient& client, DeployFlags& d) {
+  std::filesystem::path archive = d.image.substr(std::string_view("oci-archive:").size());
+  if (archive.is_relative()) archive = ctx.cwd / archive;
+  if (d.name.empty()) return invalid_argument("--image oci-archive:PATH needs --name");
+  auto index = read_archive_index(archive);
+  if (!index) return index.error();
+  auto image = archive_image_name(*index, d.name);
+  if (!image) return make_error(image.error().code, archive.string() + ": " +
+                                                        image.error().context);
+  auto stored = upload_archive(ctx, client, archive, *image, d.namespace_);
+  if (!stored) return stored.error();
+  d.image = *image;
+  return {};
 }
 
 int deploy(Context& ctx, DeployCommand& c) {
@@ -52,6 +62,11 @@ int deploy(Context& ctx, DeployCommand& c) {
   if (!client) return report(ctx, client.error());
   c.deploy.namespace_ = c.common.namespace_;
   if (!c.deploy.image.empty()) {
+    if (c.deploy.image.starts_with("oci-archive:")) {
+      if (auto ok = upload_flag_archive(ctx, *client, c.deploy); !ok) {
+        return report(ctx, ok.error());
+      }
+    }
     auto d = deployment_from_flags(c.deploy);
     if (!d) return report(ctx, d.error());
     return deploy_one(ctx, *client, *d, mode);
@@ -60,19 +75,9 @@ int deploy(Context& ctx, DeployCommand& c) {
     return report(ctx, invalid_argument("to deploy a function give --yaml/-f or --image and "
                                         "--name (no stack.yaml or stack.yml here)"));
   }
-  auto fns = select_functions(*stack, c.common.filter, c.common.regex);
+  auto fns = selected_functions(c.common, c.tag, *stack, ctx);
   if (!fns) return report(ctx, fns.error());
-  if (fns->empty()) return report(ctx, invalid_argument("no functions matched in the stack file"));
-  int failures = 0;
-  for (const auto& fn : *fns) {
-    auto d = deployment_from_stack(fn, *stack, c.deploy);
-    if (!d) {
-      failures += report(ctx, d.error());
-      continue;
-    }
-    failures += deploy_one(ctx, *client, *d, mode);
-  }
-  return failures == 0 ? 0 : 1;
+  return deploy_functions(ctx, *client, *stack, *fns, c.deploy, mode);
 }
 
 void add_deploy(CLI::App& app, Context& ctx) {
@@ -82,7 +87,9 @@ void add_deploy(CLI::App& app, Context& ctx) {
   add_stack_flags(*cmd, c->common);
   add_namespace_flag(*cmd, c->common);
   add_deployment_flags(*cmd, c->deploy);
-  cmd->add_option("--image", c->deploy.image, "Docker image name to build");
+  cmd->add_option("--image", c->deploy.image,
+                  "Image to deploy; oci-archive:PATH uploads that archive to the gateway first");
+  add_tag_flag(*cmd, c->tag);
   cmd->add_option("--name", c->deploy.name, "Name of the deployed function");
   cmd->add_option("--fprocess", c->deploy.fprocess,
                   "fprocess value to be run as a serverless "

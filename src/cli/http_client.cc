@@ -1,5 +1,7 @@
 #include "faas/cli/http_client.h"
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <memory>
 
@@ -18,6 +20,9 @@ void ensure_curl_global() { static CurlGlobal global; }
 
 struct EasyDeleter {
   void operator()(CURL* c) const { curl_easy_cleanup(c); }
+};
+struct FileDeleter {
+  void operator()(std::FILE* f) const { std::fclose(f); }
 };
 struct SlistDeleter {
   void operator()(curl_slist* l) const { curl_slist_free_all(l); }
@@ -64,6 +69,31 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return line.size();
 }
 
+size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+  return std::fread(buffer, 1, size * count, static_cast<std::FILE*>(user));
+}
+
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t total, curl_off_t sent) {
+  const auto* request = static_cast<const HttpRequest*>(user);
+  request->on_upload_progress(static_cast<std::uint64_t>(sent), static_cast<std::uint64_t>(total));
+  return 0;
+}
+
+// Streams request.body_file as the body; `file` keeps it open for the transfer.
+Result<void> set_file_body(CURL* c, const HttpRequest& request,
+                           std::unique_ptr<std::FILE, FileDeleter>& file) {
+  std::error_code ec;
+  auto size = std::filesystem::file_size(*request.body_file, ec);
+  if (ec) return make_error(ec, "cannot read " + request.body_file->string());
+  file.reset(std::fopen(request.body_file->c_str(), "rb"));
+  if (!file) return errno_error(errno, "cannot open " + request.body_file->string());
+  curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);  // a read-callback body, with our method below
+  curl_easy_setopt(c, CURLOPT_READFUNCTION, &on_read);
+  curl_easy_setopt(c, CURLOPT_READDATA, file.get());
+  curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE, static_cast<curl_off_t>(size));
+  return {};
+}
+
 }  // namespace
 
 std::string HttpResponse::header(std::string_view name) const {
@@ -94,9 +124,17 @@ Result<HttpResponse> http_request(const HttpRequest& request, const BodySink& si
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
     curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
   }
-  if (request.body) {
+  std::unique_ptr<std::FILE, FileDeleter> file;
+  if (request.body_file) {
+    if (auto ok = set_file_body(c, request, file); !ok) return ok.error();
+  } else if (request.body) {
     curl_easy_setopt(c, CURLOPT_POSTFIELDS, request.body->data());
     curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body->size()));
+  }
+  if (request.on_upload_progress) {
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    curl_easy_setopt(c, CURLOPT_XFERINFODATA, &request);
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
   }
   curl_slist* raw = nullptr;
   for (const auto& [k, v] : request.headers) raw = curl_slist_append(raw, (k + ": " + v).c_str());

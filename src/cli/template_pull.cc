@@ -3,31 +3,12 @@
 
 #include <stdlib.h>
 
-#include "faas/cli/build.h"
+#include "faas/cli/process.h"
 #include "faas/cli/templates.h"
 
 namespace faas::cli {
 namespace fs = std::filesystem;
 namespace {
-
-// A temporary directory, removed when it goes out of scope.
-class ScratchDir {
- public:
-  ScratchDir() {
-    std::string tmpl = (fs::temp_directory_path() / "faas-cli-XXXXXX").string();
-    if (::mkdtemp(tmpl.data()) != nullptr) path_ = tmpl;
-  }
-  ~ScratchDir() {
-    std::error_code ec;
-    if (!path_.empty()) fs::remove_all(path_, ec);
-  }
-  ScratchDir(const ScratchDir&) = delete;
-  ScratchDir& operator=(const ScratchDir&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 Result<void> git_clone(const std::string& source, const fs::path& into, const Environment& env) {
   std::string url = source;

@@ -15,6 +15,8 @@ struct Io {
   std::istream& in;
   std::ostream& out;
   std::ostream& err;
+  // err is a terminal: long work redraws one progress line instead of printing plain lines.
+  bool tty = false;
 };
 
 // Runs faas-cli with `args` (without argv[0]). `env` supplies OPENFAAS_URL, OPENFAAS_CONFIG, HOME,

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "faas/api/types.h"
+#include "faas/cli/process.h"
 #include "faas/cli/stack.h"
 #include "faas/core/env.h"
 #include "faas/core/result.h"
@@ -38,14 +39,19 @@ Result<BuildPlan> shrinkwrap(const StackFunction& fn, const Stack& stack,
 std::vector<std::string> builder_command(std::string_view builder, const BuildPlan& plan,
                                          bool no_cache);
 
-// `requested` when set ("buildah" or "docker"), else buildah when on PATH, else docker when on
-// PATH; the result is the executable's full path. An error says what to install.
+// The image engine: `requested` (--engine) when set, else $FAAS_BUILD_ENGINE when set, else
+// buildah when on PATH, else docker when on PATH; the result is the executable's full path. An
+// error says what to install.
 Result<std::string> find_builder(std::string_view requested, const Environment& env);
 
-// The full path of `name` in env's PATH (executable), or nullopt.
-std::optional<std::string> find_executable(std::string_view name, const Environment& env);
+// The argv that pushes `image` to its registry: "buildah push [--tls-verify=false] IMAGE" (TLS
+// off only for loopback registries) or "docker push IMAGE" (docker already treats 127.0.0.0/8
+// as insecure).
+std::vector<std::string> push_command(std::string_view engine, std::string_view image);
 
-// Runs argv (argv[0] a path) with the CLI's stdio and `env`, waits, and returns its exit code.
-Result<int> run_process(const std::vector<std::string>& argv, const Environment& env);
+// The argv that writes `image` as an OCI image layout tar to `file`:
+// "buildah push IMAGE oci-archive:FILE:IMAGE" or "docker save -o FILE IMAGE".
+std::vector<std::string> export_command(std::string_view engine, std::string_view image,
+                                        const std::filesystem::path& file);
 
 }  // namespace faas::cli

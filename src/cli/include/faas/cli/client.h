@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -60,6 +62,14 @@ class GatewayClient {
   Result<long> create_secret(const api::Secret& secret, bool replace) const;
   Result<long> update_secret(const api::Secret& secret) const;
   Result<void> remove_secret(std::string_view name, std::string_view ns) const;
+
+  // POST /system/images?name=NAME[&namespace=NS]: streams an OCI image layout tar to the gateway's
+  // image store (a single-node faasd; no registry involved) and returns the stored, normalised
+  // name. 501 (no image store), 413 (too large) and 400 (bad archive) give errors that say so.
+  using UploadProgress = std::function<void(std::uint64_t sent, std::uint64_t total)>;
+  Result<std::string> upload_image(const std::filesystem::path& archive, std::string_view name,
+                                   std::string_view ns,
+                                   const UploadProgress& progress = nullptr) const;
 
   Result<std::vector<std::string>> list_namespaces() const;
   Result<api::GatewayInfo> info() const;

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,6 +24,11 @@ struct HttpRequest {
   std::string url;
   HeaderList headers;
   std::optional<std::string> body;            // sent with Content-Length when set
+  // Sent instead of `body` when set: streamed from disk with Content-Length (image archives can be
+  // larger than memory).
+  std::optional<std::filesystem::path> body_file;
+  // Called often while the request body goes out (bytes sent, total); throttle any output.
+  std::function<void(std::uint64_t sent, std::uint64_t total)> on_upload_progress;
   std::chrono::milliseconds timeout{60'000};  // whole request; 0 = none (log streams)
   bool tls_no_verify = false;
 };
