@@ -14,8 +14,8 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include "faas/process_provider/process_provider.h"
+#include "faas/provider/secret_store.h"
 #include "replica.h"
-#include "secret_store.h"
 
 namespace faas::process_provider::detail {
 
@@ -91,7 +91,7 @@ class Core : public std::enable_shared_from_this<Core> {
 
   boost::asio::any_io_executor ex_;
   ProcessProviderConfig config_;
-  SecretStore secrets_;
+  provider::SecretStore secrets_;
   std::map<Key, std::shared_ptr<Function>> functions_;
   std::map<std::string, api::FunctionNamespace> namespaces_;
   std::vector<std::weak_ptr<Replica>> all_replicas_;  // for close_now()

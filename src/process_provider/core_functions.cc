@@ -90,7 +90,7 @@ Result<std::optional<std::uint64_t>> Core::validate(api::FunctionDeployment& spe
                           "envProcess: required (or envVars.fprocess): the command fwatchdog runs");
   }
   for (const auto& secret : spec.secrets) {
-    if (auto v = SecretStore::validate_name(secret); !v) return v.error();
+    if (auto v = provider::SecretStore::validate_name(secret); !v) return v.error();
     if (!secrets_.exists(spec.namespace_, secret)) {
       return provider_error(ProviderErrc::kInvalid, "unable to find secret: " + secret);
     }

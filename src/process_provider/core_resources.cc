@@ -30,7 +30,7 @@ Result<void> check_namespace_input(const api::FunctionNamespace& ns) {
 Result<api::Secret> checked_secret(api::Secret secret, Result<std::string> ns) {
   if (!ns) return ns.error();
   secret.namespace_ = *ns;
-  if (auto v = SecretStore::validate_name(secret.name); !v) return v.error();
+  if (auto v = provider::SecretStore::validate_name(secret.name); !v) return v.error();
   return secret;
 }
 

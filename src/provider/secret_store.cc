@@ -1,4 +1,4 @@
-#include "secret_store.h"
+#include "faas/provider/secret_store.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,11 +11,9 @@
 #include "faas/core/unique_fd.h"
 #include "faas/provider/errors.h"
 
-namespace faas::process_provider::detail {
+namespace faas::provider {
 
 namespace fs = std::filesystem;
-using provider::ProviderErrc;
-using provider::provider_error;
 
 Result<void> SecretStore::validate_name(std::string_view name) {
   auto bad = [&](std::string why) {
@@ -34,10 +32,14 @@ std::string SecretStore::directory(std::string_view namespace_) const {
   return root_ + "/" + std::string(namespace_);
 }
 
+std::string SecretStore::path(std::string_view namespace_, std::string_view name) const {
+  return directory(namespace_) + "/" + std::string(name);
+}
+
 bool SecretStore::exists(std::string_view namespace_, std::string_view name) const {
   struct stat st {};
-  auto path = directory(namespace_) + "/" + std::string(name);
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+  auto file = path(namespace_, name);
+  return ::stat(file.c_str(), &st) == 0 && S_ISREG(st.st_mode);
 }
 
 Result<std::vector<api::Secret>> SecretStore::list(std::string_view namespace_) const {
@@ -71,11 +73,11 @@ Result<void> SecretStore::update(const api::Secret& secret) {
 }
 
 Result<void> SecretStore::remove(std::string_view namespace_, std::string_view name) {
-  auto path = directory(namespace_) + "/" + std::string(name);
+  auto file = path(namespace_, name);
   if (!exists(namespace_, name)) {
     return provider_error(ProviderErrc::kNotFound, "secret not found: " + std::string(name));
   }
-  if (::unlink(path.c_str()) != 0) return errno_error(errno, "remove secret " + path);
+  if (::unlink(file.c_str()) != 0) return errno_error(errno, "remove secret " + file);
   return {};
 }
 
@@ -106,8 +108,8 @@ Result<void> SecretStore::write(const api::Secret& secret) {
     off += static_cast<std::size_t>(n);
   }
   fd.reset();
-  auto path = dir + "/" + secret.name;
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+  auto file = dir + "/" + secret.name;
+  if (::rename(tmp.c_str(), file.c_str()) != 0) {
     int err = errno;
     ::unlink(tmp.c_str());
     return errno_error(err, "rename " + tmp);
@@ -115,4 +117,4 @@ Result<void> SecretStore::write(const api::Secret& secret) {
   return {};
 }
 
-}  // namespace faas::process_provider::detail
+}  // namespace faas::provider

@@ -1,6 +1,8 @@
 // SecretStore: secrets as files, root/<namespace>/<name>, mode 0600 (directories 0700), written
-// to a temporary file and renamed so a reader never sees half a value. Synchronous file I/O: the
-// files are small and written rarely.
+// to a temporary file and renamed so a reader never sees half a value (a process or container
+// reading the file, or a bind mount of it, sees the old or the new value). Shared by the process
+// and containerd providers. Synchronous file I/O: the files are small and written rarely. Not
+// thread-safe; use it from one executor. Errors carry ProviderErrc codes (errors.h).
 #pragma once
 
 #include <string>
@@ -10,7 +12,7 @@
 #include "faas/api/types.h"
 #include "faas/core/result.h"
 
-namespace faas::process_provider::detail {
+namespace faas::provider {
 
 class SecretStore {
  public:
@@ -19,7 +21,10 @@ class SecretStore {
   // Non-empty, no '/', no "..", no NUL, not starting with '.' (temporary files do); kInvalid.
   static Result<void> validate_name(std::string_view name);
 
+  // root/<namespace>: the directory holding a namespace's secrets (it may not exist yet).
   std::string directory(std::string_view namespace_) const;
+  // root/<namespace>/<name>: where a secret's value is (whether or not it exists).
+  std::string path(std::string_view namespace_, std::string_view name) const;
   bool exists(std::string_view namespace_, std::string_view name) const;
   // Names and namespace only.
   Result<std::vector<api::Secret>> list(std::string_view namespace_) const;
@@ -28,7 +33,7 @@ class SecretStore {
   // kNotFound if it does not exist.
   Result<void> update(const api::Secret& secret);
   Result<void> remove(std::string_view namespace_, std::string_view name);
-  // Every secret of a namespace.
+  // Every secret of a namespace (and its directory); a missing namespace is not an error.
   void remove_namespace(std::string_view namespace_);
 
  private:
@@ -36,4 +41,4 @@ class SecretStore {
   std::string root_;
 };
 
-}  // namespace faas::process_provider::detail
+}  // namespace faas::provider
