@@ -12,6 +12,7 @@ BUILD_PKGS=(
   golang-github-containerd-containerd-dev golang-github-gogo-protobuf-dev
 )
 TEST_PKGS=(curl wrk busybox-static procps file containerd runc buildah docker-registry iproute2 debootstrap)
+TEST_PKGS+=(apache2-utils)  # htpasswd -B (bcrypt) for the registry client's basic-auth test
 
 want=("${BUILD_PKGS[@]}")
 case "${1:-all}" in
