@@ -146,7 +146,10 @@ class Core : public std::enable_shared_from_this<Core> {
                                                  std::chrono::milliseconds grace);
   std::string secrets_dir(const std::string& ns, const std::string& fn) const;
   std::string log_path(const std::string& ns, const std::string& fn, const std::string& id) const;
-  Result<void> refresh_function_secrets(const Function& fn, std::uint32_t uid, std::uint32_t gid);
+  // Thread-safe (touches no Core state but config_): runs on the pool.
+  Result<void> refresh_function_secrets(const std::string& ns, const std::string& fn,
+                                        const std::vector<std::string>& secrets, std::uint32_t uid,
+                                        std::uint32_t gid) const;
 
   // --- reconcile (reconcile.cc) ---
   boost::asio::awaitable<void> reconcile_loop();

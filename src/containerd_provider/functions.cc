@@ -147,7 +147,9 @@ Task<void> Core::deploy(api::FunctionDeployment spec) {
   fn->image = std::move(*image);
   fn->changed = std::make_unique<Notifier>(ex_);
   auto stored = fn->stored;
-  auto saved = co_await in_db([stored](StateDb& db) { return db.put_function(stored); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto saved_op = in_db([stored](StateDb& db) { return db.put_function(stored); });
+  auto saved = co_await std::move(saved_op);
   if (!saved) co_return provider_error(ProviderErrc::kInternal, saved.error().message());
   functions_.emplace(key, fn);
   co_await converge(fn);
@@ -168,7 +170,9 @@ Task<void> Core::update(api::FunctionDeployment spec) {
   next.spec = std::move(spec);
   if (*min) next.replicas = **min;
   ++next.generation;
-  auto saved = co_await in_db([next](StateDb& db) { return db.put_function(next); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto saved_op = in_db([next](StateDb& db) { return db.put_function(next); });
+  auto saved = co_await std::move(saved_op);
   if (!saved) co_return provider_error(ProviderErrc::kInternal, saved.error().message());
   fn->stored = std::move(next);
   fn->image = std::move(*image);
@@ -198,7 +202,9 @@ Task<void> Core::remove(provider::FunctionRef ref) {
   fn->removed = true;
   fn->changed->notify();
   std::string ns = fn->ns(), name = fn->name();
-  auto deleted = co_await in_db([ns, name](StateDb& db) { return db.delete_function(ns, name); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto deleted_op = in_db([ns, name](StateDb& db) { return db.delete_function(ns, name); });
+  auto deleted = co_await std::move(deleted_op);
   if (!deleted) log_error("containerd provider: " + deleted.error().message());
   std::vector<std::shared_ptr<ReplicaState>> all = fn->replicas;
   for (auto& r : all) {
@@ -262,7 +268,9 @@ Task<void> Core::scale(provider::FunctionRef ref, std::uint64_t replicas) {
   if (fn->stored.replicas != replicas) {
     fn->stored.replicas = replicas;
     std::string ns = fn->ns(), name = fn->name();
-    auto saved = co_await in_db([ns, name, replicas](StateDb& db) { return db.set_replicas(ns, name, replicas); });
+    // GCC 12: no lambda temporaries inside a co_await expression.
+    auto saved_op = in_db([ns, name, replicas](StateDb& db) { return db.set_replicas(ns, name, replicas); });
+    auto saved = co_await std::move(saved_op);
     if (!saved) log_error("containerd provider: " + saved.error().message());
   }
   // Pauses and resumes happen here, awaited: a scale from zero returns with thawed replicas ready.

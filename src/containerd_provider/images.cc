@@ -8,6 +8,7 @@
 #include "core.h"
 #include "faas/core/log.h"
 #include "faas/provider/errors.h"
+#include "faas/registry/pull.h"
 
 namespace faas::containerd_provider::detail {
 
@@ -22,6 +23,20 @@ constexpr std::string_view kArchivePrefix = "oci-archive:";
 std::string elapsed_since(Clock::time_point t0) {
   auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t0).count();
   return std::to_string(ms) + " ms";
+}
+
+// The default puller: registry::pull_oci_archive with a log line per blob (start and end).
+Result<std::string> registry_pull(const registry::Reference& ref, const std::string& out_tar) {
+  registry::PullOptions options;
+  options.progress = [](const registry::PullProgress& p) {
+    if (p.done == 0 || p.done == p.total) {
+      log_info("containerd provider: pull " + p.what + ": " + std::to_string(p.done) + "/" +
+               std::to_string(p.total) + " bytes");
+    }
+  };
+  auto pulled = registry::pull_oci_archive(ref, out_tar, options);
+  if (!pulled) return pulled.error();
+  return std::to_string(pulled->bytes) + " bytes, manifest " + pulled->manifest_digest;
 }
 
 }  // namespace
@@ -53,7 +68,9 @@ Task<containerd::Image> Core::resolve_image(std::string ns, std::string image) {
     log_info("containerd provider: imported " + image + " into " + ns + " (" + elapsed_since(t0) + ")");
     co_return imported;
   }
-  auto uploaded = co_await in_db([ns, n = *name](StateDb& db) { return db.is_uploaded(ns, n); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto uploaded_op = in_db([ns, n = *name](StateDb& db) { return db.is_uploaded(ns, n); });
+  auto uploaded = co_await std::move(uploaded_op);
   auto local = co_await client.get_image(*name);
   if (local && uploaded && *uploaded) co_return local;
   auto ref = registry::parse_reference(image);
@@ -71,15 +88,16 @@ Task<containerd::Image> Core::resolve_image(std::string ns, std::string image) {
 
 Task<containerd::Image> Core::pull_and_import(containerd::Client client, registry::Reference ref) {
   auto self = shared_from_this();
-  if (!config_.pull) co_return invalid_argument("not in the image store, and no registry client is configured");
   std::string dir = config_.state_dir + "/tmp";
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   std::string tar = dir + "/pull-" + std::to_string(::getpid()) + "-" + new_replica_id("image") + ".tar";
   auto t0 = Clock::now();
   log_info("containerd provider: pulling " + ref.str());
-  auto pull = config_.pull;
-  auto pulled = co_await on_pool(pool_, [pull, ref, tar] { return pull(ref, tar); });
+  PullFunction pull = config_.pull ? config_.pull : PullFunction(registry_pull);
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto pulled_op = on_pool(pool_, [pull, ref, tar] { return pull(ref, tar); });
+  auto pulled = co_await std::move(pulled_op);
   if (!pulled) {
     std::filesystem::remove(tar, ec);
     co_return pulled.error();
@@ -103,13 +121,17 @@ Task<std::string> Core::import_image(std::string archive_path, std::string name,
   std::string stored = ref->str();
   auto t0 = Clock::now();
   containerd::ImportOptions options{.image_name = stored, .unpack = true};
-  auto op = client_.with_namespace(*ns).import_oci_archive(archive_path, std::move(options));
+  // A named client: the coroutine keeps a pointer to the object it was called on.
+  auto client = client_.with_namespace(*ns);
+  auto op = client.import_oci_archive(archive_path, std::move(options));
   auto imported = co_await std::move(op);
   if (!imported) {
     auto code = imported.error().code == containerd::Errc::kBadImage ? ProviderErrc::kInvalid : ProviderErrc::kInternal;
     co_return provider_error(code, "import " + stored + ": " + imported.error().message());
   }
-  auto marked = co_await in_db([n = *ns, stored](StateDb& db) { return db.mark_uploaded(n, stored); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto marked_op = in_db([n = *ns, stored](StateDb& db) { return db.mark_uploaded(n, stored); });
+  auto marked = co_await std::move(marked_op);
   if (!marked) co_return provider_error(ProviderErrc::kInternal, marked.error().message());
   log_info("containerd provider: imported upload " + stored + " into " + *ns + " (" + elapsed_since(t0) + ")");
   co_return stored;

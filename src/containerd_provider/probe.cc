@@ -40,9 +40,11 @@ net::awaitable<bool> exchange(tcp::socket& socket, std::uint16_t port) {
 
 net::awaitable<bool> probe_ready(net::thread_pool& pool, std::string netns_path, std::uint16_t port,
                                  std::chrono::milliseconds timeout) {
-  auto fd = co_await on_pool(pool, [netns_path] {
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto fd_op = on_pool(pool, [netns_path] {
     return containerd::open_socket_in_netns(netns_path, AF_INET, true);
   });
+  auto fd = co_await std::move(fd_op);
   if (!fd) co_return false;
   auto ex = co_await net::this_coro::executor;
   tcp::socket socket(ex);

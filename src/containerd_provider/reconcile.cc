@@ -47,7 +47,9 @@ Task<void> Core::start() {
   for (const auto& n : *known) {
     if (openfaas_labelled(n.labels)) namespaces_[n.name] = {.name = n.name, .labels = n.labels};
   }
-  auto recorded = co_await in_db([](StateDb& db) { return db.namespaces(); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto recorded_op = in_db([](StateDb& db) { return db.namespaces(); });
+  auto recorded = co_await std::move(recorded_op);
   if (!recorded) co_return recorded.error();
   api::FunctionNamespace fallback{.name = config_.default_namespace, .labels = {{"openfaas", "1"}}};
   recorded->push_back(fallback);
@@ -68,7 +70,9 @@ Task<void> Core::start() {
     if (!made) co_return made.error();
     namespaces_[ns.name] = api::FunctionNamespace{.name = ns.name, .annotations = ns.annotations, .labels = labels};
   }
-  auto stored = co_await in_db([](StateDb& db) { return db.functions(); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto stored_op = in_db([](StateDb& db) { return db.functions(); });
+  auto stored = co_await std::move(stored_op);
   if (!stored) co_return stored.error();
   for (auto& s : *stored) {
     auto fn = std::make_shared<Function>();
@@ -77,7 +81,8 @@ Task<void> Core::start() {
     // Images come from the store as they are: no pull at start-up (the registry may be down).
     auto name = store_name(fn->stored.spec.image);
     Result<containerd::Image> image = name.error();
-    if (name) image = co_await client_.with_namespace(fn->ns()).get_image(*name);
+    auto client = client_.with_namespace(fn->ns());  // named: the call keeps a pointer to it
+    if (name) image = co_await client.get_image(*name);
     if (!image) {
       auto resolved = co_await resolve_image(fn->ns(), fn->stored.spec.image);
       if (resolved) image = std::move(*resolved);
@@ -100,7 +105,8 @@ Task<void> Core::start() {
 // are adopted (probed, not restarted), paused ones stay paused, the rest are deleted.
 net::awaitable<void> Core::adopt(std::string ns) {
   auto client = client_.with_namespace(ns);
-  auto containers = co_await client.list_containers("labels.\"faas.function\"");
+  const std::string ours = "labels.\"faas.function\"";
+  auto containers = co_await client.list_containers(ours);
   if (!containers) {
     log_warn("containerd provider: list containers in " + ns + ": " + containers.error().message());
     co_return;
@@ -148,7 +154,8 @@ net::awaitable<void> Core::reconcile_once() {
     auto client = client_.with_namespace(ns);
     auto tasks = co_await client.list_tasks();
     if (!tasks) continue;  // containerd restarting: the next pass looks again
-    auto containers = co_await client.list_containers("labels.\"faas.function\"");
+    const std::string ours = "labels.\"faas.function\"";
+  auto containers = co_await client.list_containers(ours);
     if (closed_) co_return;
     std::map<std::string, containerd::TaskInfo> by_id;
     for (auto& t : *tasks) by_id[t.id] = t;

@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <map>
 
@@ -26,8 +27,11 @@ std::optional<Quantity> split_quantity(std::string_view text) {
   errno = 0;
   double v = std::strtod(s.c_str(), &end);
   if (end == s.c_str() || errno != 0 || !std::isfinite(v) || v < 0) return std::nullopt;
-  // strtod accepts "inf", hex and leading spaces; quantities are digits, '.', and an exponent.
+  // strtod also accepts "inf", hex and leading spaces; quantities are digits, '.', an exponent.
   if (!std::isdigit(static_cast<unsigned char>(s[0])) && s[0] != '.') return std::nullopt;
+  for (const char* p = s.c_str(); p != end; ++p) {
+    if (!std::isdigit(static_cast<unsigned char>(*p)) && !std::strchr(".eE+-", *p)) return std::nullopt;
+  }
   return Quantity{v, std::string(end)};
 }
 

@@ -60,14 +60,16 @@ std::string Core::log_path(const std::string& ns, const std::string& fn, const s
 // The function's secrets, copied from the store into a directory of their own that is mounted
 // read-only at /var/openfaas/secrets: only the secrets it lists, owned by the image's user (the
 // store's files are root's, 0600), replaced by rename so an update is seen at once.
-Result<void> Core::refresh_function_secrets(const Function& fn, std::uint32_t uid, std::uint32_t gid) {
+Result<void> Core::refresh_function_secrets(const std::string& ns, const std::string& fn,
+                                            const std::vector<std::string>& secrets, std::uint32_t uid,
+                                            std::uint32_t gid) const {
   provider::SecretStore store(config_.state_dir + "/secrets");
-  std::string dir = secrets_dir(fn.ns(), fn.name());
+  std::string dir = secrets_dir(ns, fn);
   std::error_code ec;
   fs::create_directories(dir, ec);
   if (ec) return errno_error(ec.value(), "create " + dir);
-  for (const auto& name : fn.stored.spec.secrets) {
-    std::ifstream in(store.path(fn.ns(), name), std::ios::binary);
+  for (const auto& name : secrets) {
+    std::ifstream in(store.path(ns, name), std::ios::binary);
     if (!in) return errno_error(ENOENT, "secret " + name);
     std::string tmp = dir + "/." + name + ".tmp";
     {
@@ -82,8 +84,7 @@ Result<void> Core::refresh_function_secrets(const Function& fn, std::uint32_t ui
   }
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     auto name = entry.path().filename().string();
-    auto& listed = fn.stored.spec.secrets;
-    if (std::find(listed.begin(), listed.end(), name) == listed.end()) fs::remove(entry.path(), ec);
+    if (std::find(secrets.begin(), secrets.end(), name) == secrets.end()) fs::remove(entry.path(), ec);
   }
   if (::chown(dir.c_str(), uid, gid) != 0 || ::chmod(dir.c_str(), 0500) != 0) {
     return errno_error(errno, "chown " + dir);
@@ -181,21 +182,26 @@ net::awaitable<void> Core::converge_at(std::shared_ptr<Function> fn, Clock::time
 
 net::awaitable<void> Core::run_replica(std::shared_ptr<Function> fn, std::shared_ptr<ReplicaState> r) {
   auto self = shared_from_this();
-  const auto& spec = fn->stored.spec;
+  // Copies: an update() may replace the function's spec and image while this one is starting.
+  const api::FunctionDeployment spec = fn->stored.spec;
+  const containerd::Image image = fn->image;
   ReplicaSpecInput input{
       .secrets_dir = spec.secrets.empty() ? "" : secrets_dir(fn->ns(), fn->name()),
       .cgroups_path = "/faas/" + fn->ns() + "/" + r->id,
       .hostname = r->id,
   };
-  auto options = replica_spec(spec, fn->image.config, input);
+  auto options = replica_spec(spec, image.config, input);
   Result<std::string> json = options ? containerd::make_runtime_spec(*options)
                                      : Result<std::string>(options.error());
   if (json && !spec.secrets.empty()) {
-    Function* f = fn.get();
     auto uid = options->uid, gid = options->gid;
     fn->uid = uid;
     fn->gid = gid;
-    auto copied = co_await on_pool(pool_, [this, f, uid, gid] { return refresh_function_secrets(*f, uid, gid); });
+    // GCC 12: no lambda temporaries inside a co_await expression.
+    auto copied_op = on_pool(pool_, [this, ns = fn->ns(), name = fn->name(), secrets = spec.secrets, uid, gid] {
+      return refresh_function_secrets(ns, name, secrets, uid, gid);
+    });
+    auto copied = co_await std::move(copied_op);
     if (!copied) json = copied.error();
   }
   auto client = client_.with_namespace(fn->ns());
@@ -208,7 +214,7 @@ net::awaitable<void> Core::run_replica(std::shared_ptr<Function> fn, std::shared
     fs::create_directories(fs::path(log).parent_path(), ec);
     containerd::ContainerCreate create{
         .id = r->id,
-        .image = fn->image.name,
+        .image = image.name,
         .labels = {{"faas.function", fn->name()},
                    {"faas.namespace", fn->ns()},
                    {"faas.generation", std::to_string(r->generation)}},
@@ -219,7 +225,7 @@ net::awaitable<void> Core::run_replica(std::shared_ptr<Function> fn, std::shared
     auto created = co_await std::move(create_op);
     Result<pid_t> pid = created ? Result<pid_t>(0) : Result<pid_t>(created.error());
     if (pid && r->phase != Phase::kStopping) {
-      auto mounts = co_await client.prepare_snapshot(r->id, fn->image.chain_id);
+      auto mounts = co_await client.prepare_snapshot(r->id, image.chain_id);
       if (!mounts) {
         pid = mounts.error();
       } else if (r->phase != Phase::kStopping) {
@@ -373,7 +379,8 @@ net::awaitable<bool> Core::resume_replica(std::shared_ptr<Function> fn, std::sha
 net::awaitable<void> Core::delete_containers(std::string ns, std::string fn_name) {
   auto self = shared_from_this();
   auto client = client_.with_namespace(ns);
-  auto containers = co_await client.list_containers(label_filter(fn_name));
+  const std::string filter = label_filter(fn_name);
+  auto containers = co_await client.list_containers(filter);
   if (!containers) co_return;
   for (const auto& c : *containers) co_await destroy_container(client, c.id, 0ms);
 }

@@ -60,7 +60,7 @@ Task<void> Core::update_secret(api::Secret secret) {
   for (auto& [key, fn] : functions_) {
     const auto& listed = fn->stored.spec.secrets;
     if (key.first != s->namespace_ || std::find(listed.begin(), listed.end(), s->name) == listed.end()) continue;
-    if (auto r = refresh_function_secrets(*fn, fn->uid, fn->gid); !r) {
+    if (auto r = refresh_function_secrets(fn->ns(), fn->name(), listed, fn->uid, fn->gid); !r) {
       log_warn("containerd provider: refresh secrets of " + fn->name() + ": " + r.error().message());
     }
   }
@@ -108,7 +108,9 @@ Task<void> Core::create_namespace(api::FunctionNamespace ns) {
     made = co_await std::move(op);
   }
   if (!made) co_return provider_error(ProviderErrc::kInternal, made.error().message());
-  auto saved = co_await in_db([ns](StateDb& db) { return db.put_namespace(ns); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto saved_op = in_db([ns](StateDb& db) { return db.put_namespace(ns); });
+  auto saved = co_await std::move(saved_op);
   if (!saved) co_return provider_error(ProviderErrc::kInternal, saved.error().message());
   namespaces_[ns.name] = std::move(ns);
   co_return Result<void>{};
@@ -124,7 +126,9 @@ Task<void> Core::update_namespace(api::FunctionNamespace ns) {
   auto op = client_.update_namespace(ns.name, ns.labels);
   auto updated = co_await std::move(op);
   if (!updated) co_return provider_error(ProviderErrc::kInternal, updated.error().message());
-  auto saved = co_await in_db([ns](StateDb& db) { return db.put_namespace(ns); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto saved_op = in_db([ns](StateDb& db) { return db.put_namespace(ns); });
+  auto saved = co_await std::move(saved_op);
   if (!saved) co_return provider_error(ProviderErrc::kInternal, saved.error().message());
   namespaces_[ns.name] = std::move(ns);
   co_return Result<void>{};
@@ -153,7 +157,9 @@ Task<void> Core::remove_namespace(std::string name) {
     auto unlabelled = co_await std::move(op);
     if (!unlabelled) co_return provider_error(ProviderErrc::kInternal, unlabelled.error().message());
   }
-  auto forgotten = co_await in_db([name](StateDb& db) { return db.delete_namespace(name); });
+  // GCC 12: no lambda temporaries inside a co_await expression.
+  auto forgotten_op = in_db([name](StateDb& db) { return db.delete_namespace(name); });
+  auto forgotten = co_await std::move(forgotten_op);
   if (!forgotten) co_return provider_error(ProviderErrc::kInternal, forgotten.error().message());
   namespaces_.erase(name);
   provider::SecretStore(config_.state_dir + "/secrets").remove_namespace(name);

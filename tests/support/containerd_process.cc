@@ -205,7 +205,7 @@ Result<std::string> build_oci_archive(const TempDir& dir, const ImageSpec& spec)
 Result<ImageSpec> watchdog_image_spec() {
   ImageSpec spec;
   spec.files.push_back({"/bin/busybox", "/bin/busybox"});
-  for (const char* applet : {"sh", "cat", "echo", "sleep", "touch", "grep", "id", "printenv", "ls"}) {
+  for (const char* applet : {"sh", "cat", "echo", "sleep", "touch", "grep", "id", "ls"}) {
     spec.symlinks.emplace_back(std::string("/bin/") + applet, "busybox");
   }
   std::string watchdog = fwatchdog_path();

@@ -45,7 +45,7 @@ struct ContainerdProviderConfig {
   std::chrono::milliseconds reconcile_interval{2'000};
   std::chrono::seconds paused_idle_removal{600};  // paused replicas older than this are deleted
   std::uint16_t watchdog_port = 8080;             // where fwatchdog listens inside each replica
-  // Empty: images that are not in the store cannot be pulled (kInvalid naming the image).
+  // Empty: registry::pull_oci_archive (auth from docker/podman auth files, plain HTTP for loopback).
   PullFunction pull;
 };
 
