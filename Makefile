@@ -51,6 +51,7 @@ tidy: build
 bench: build
 	@bash bench/run.sh
 	@bash bench/gateway.sh
+	@bash bench/containerd.sh
 
 format:
 	@git ls-files '*.cc' '*.h' | xargs clang-format -i

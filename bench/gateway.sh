@@ -30,7 +30,7 @@ echo "faas++ gateway bench: ${CORES} cores, ${SECS}s per run" >&2
 
 # faasd up with the process runtime; its log names the gateway port.
 : >"$WORK/faasd.log"
-"$FAASD" up --state-dir "$WORK/faasd" --port 0 --bind 127.0.0.1 >"$WORK/faasd.log" 2>&1 &
+"$FAASD" up --runtime process --state-dir "$WORK/faasd" --port 0 --bind 127.0.0.1 >"$WORK/faasd.log" 2>&1 &
 FAASD_PID=$!
 PIDS+=("$FAASD_PID")
 GW_PORT=

@@ -81,11 +81,15 @@ run_wrk() {
   local label=$1 conns=$2 url=$4 r best="" line t0 t1 cpu pids
   read -r -a pids <<<"$3"
   shift 4
-  local cmd=(wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url")
+  # WRK_PREFIX: words run before wrk, e.g. "nsenter --net=/proc/PID/ns/net" to load a replica
+  # on its own loopback from inside its network namespace.
+  local prefix=()
+  read -r -a prefix <<<"${WRK_PREFIX:-}"
+  local cmd=("${prefix[@]}" wrk -t1 -c"$conns" -d"${SECS}s" --latency "$@" "$url")
   echo "  $label: ${cmd[*]}" >&2
   echo "$label|${cmd[*]}" >>"$WORK/commands"
   if ((WARMUP > 0)); then
-    wrk -t1 -c"$conns" -d"${WARMUP}s" "$@" "$url" >/dev/null
+    "${prefix[@]}" wrk -t1 -c"$conns" -d"${WARMUP}s" "$@" "$url" >/dev/null
   fi
   for ((r = 0; r < ROUNDS; r++)); do
     t0=$(cpu_ticks "${pids[@]}")

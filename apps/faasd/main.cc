@@ -16,7 +16,11 @@ int main(int argc, char** argv) {
   up_cmd->add_option("--state-dir", up.state_dir, "State directory (secrets, functions)")->capture_default_str();
   up_cmd->add_option("--port", up.port, "Gateway port")->capture_default_str();
   up_cmd->add_option("--bind", up.bind_address, "Gateway bind address")->capture_default_str();
-  up_cmd->add_option("--runtime", up.runtime, "Function runtime: process")->capture_default_str();
+  up_cmd->add_option("--runtime", up.runtime, "Function runtime: auto, containerd or process")
+      ->capture_default_str();
+  up_cmd->add_option("--containerd-socket", up.containerd_socket,
+                     "containerd to use when it answers; otherwise faasd starts its own")
+      ->capture_default_str();
   up_cmd->add_option("--fwatchdog", up.fwatchdog_path, "fwatchdog binary (default: next to faasd)");
 
   faas::daemon::GatewayOptions gw;
@@ -29,7 +33,11 @@ int main(int argc, char** argv) {
   pv_cmd->add_option("--state-dir", pv.state_dir, "State directory")->capture_default_str();
   pv_cmd->add_option("--port", pv.port, "Port (default: $port or 8081)");
   pv_cmd->add_option("--bind", pv.bind_address, "Bind address")->capture_default_str();
-  pv_cmd->add_option("--runtime", pv.runtime, "Function runtime: process")->capture_default_str();
+  pv_cmd->add_option("--runtime", pv.runtime, "Function runtime: auto, containerd or process")
+      ->capture_default_str();
+  pv_cmd->add_option("--containerd-socket", pv.containerd_socket,
+                     "containerd to use when it answers; otherwise faasd starts its own")
+      ->capture_default_str();
   pv_cmd->add_option("--fwatchdog", pv.fwatchdog_path, "fwatchdog binary (default: next to faasd)");
 
   app.add_subcommand("version", "Print the version");

@@ -16,9 +16,9 @@
 #include "faas/gateway/api_server.h"
 #include "faas/gateway/auth.h"
 #include "faas/gateway/config.h"
-#include "faas/process_provider/process_provider.h"
 #include "faas/provider_client/rest_provider.h"
 #include "faas/version.h"
+#include "runtime.h"
 
 namespace faas::daemon {
 
@@ -33,13 +33,6 @@ struct MainContext : net::io_context {
   using net::io_context::io_context;
   using net::execution_context::shutdown;
 };
-
-std::string sibling_binary(const std::string& name) {
-  std::error_code ec;
-  auto self = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) return name;
-  return (self.parent_path() / name).string();
-}
 
 // Credentials from DIR, generated at first start; where they are is printed once, when created.
 Result<gateway::Credentials> credentials_in(const std::string& dir, const std::string& gateway_url) {
@@ -57,29 +50,9 @@ Result<gateway::Credentials> credentials_in(const std::string& dir, const std::s
   return creds;
 }
 
-Result<std::unique_ptr<provider::Provider>> make_runtime(const net::any_io_executor& ex,
-                                                         const std::string& runtime,
-                                                         const std::string& state_dir,
-                                                         const std::string& fwatchdog_path) {
-  if (runtime != "process") {
-    return invalid_argument("--runtime " + runtime + ": unknown (this build has: process)");
-  }
-  auto p = process_provider::ProcessProvider::create(
-      ex, {.fwatchdog_path = fwatchdog_path.empty() ? sibling_binary("fwatchdog") : fwatchdog_path,
-           .state_dir = state_dir});
-  if (!p) return p.error();
-  return std::unique_ptr<provider::Provider>(std::move(*p));
-}
-
-// A graceful stop of a process provider's replicas; other providers own nothing to stop.
-net::awaitable<void> shutdown_provider(provider::Provider* p) {
-  if (auto* pp = dynamic_cast<process_provider::ProcessProvider*>(p)) co_await pp->shutdown();
-}
-
 // Serves until SIGTERM/SIGINT: then stops accepting, lets requests finish, stops the provider's
 // replicas and returns. A second signal stops at once.
-int serve(MainContext& io, ApiServer& server, provider::Provider* provider,
-          std::chrono::nanoseconds grace) {
+int serve(MainContext& io, ApiServer& server, Runtime* runtime, std::chrono::nanoseconds grace) {
   net::signal_set signals(io, SIGTERM, SIGINT);
   bool stopping = false;
   std::function<void(const boost::system::error_code&, int)> on_signal =
@@ -92,11 +65,13 @@ int serve(MainContext& io, ApiServer& server, provider::Provider* provider,
         }
         stopping = true;
         log_info(std::string("signal ") + ::strsignal(sig) + ": draining");
-        server.stop(grace, [&io, provider] {
-          net::co_spawn(io, shutdown_provider(provider), [&io](const std::exception_ptr&) {
+        server.stop(grace, [&io, runtime] {
+          auto done = [&io](const std::exception_ptr&) {
             log_info("Shutdown complete");
             io.stop();
-          });
+          };
+          if (!runtime) return done(nullptr);
+          net::co_spawn(io, runtime->shutdown(), done);
         });
         signals.async_wait(on_signal);
       };
@@ -133,27 +108,33 @@ int run_up(const UpOptions& options, const Environment& env) {
     return 1;
   }
   MainContext io(1);
-  auto provider = make_runtime(io.get_executor(), options.runtime, options.state_dir + "/provider",
-                               options.fwatchdog_path);
-  if (!provider) {
-    log_error("provider: " + provider.error().message());
+  auto runtime = make_runtime(io, {.runtime = options.runtime,
+                                   .state_dir = options.state_dir + "/provider",
+                                   .host_state_dir = options.state_dir,
+                                   .fwatchdog_path = options.fwatchdog_path,
+                                   .containerd_socket = options.containerd_socket,
+                                   .default_namespace = config->function_namespace});
+  if (!runtime) {
+    log_error("runtime: " + runtime.error().message());
     return 1;
   }
   auto api = gateway::gateway_options(*config);
   api.port = options.port;
   api.bind_address = options.bind_address;
   if (config->basic_auth) api.credentials = *creds;
-  auto server = ApiServer::create(io, std::move(api), **provider);
+  api.netns_socket = (*runtime)->netns_socket();
+  api.spool_dir = options.state_dir + "/provider/uploads";
+  auto server = ApiServer::create(io, std::move(api), (*runtime)->provider());
   if (!server) {
     log_error("gateway: " + server.error().message());
     return 1;
   }
   log_info(std::string("faas++ ") + kVersion + " (" + kGitSha + "): gateway on " +
            options.bind_address + ":" + std::to_string((*server)->port()) + ", runtime " +
-           options.runtime + ", state in " + options.state_dir);
+           (*runtime)->name() + ", state in " + options.state_dir);
   log_info("Gateway URL: http://127.0.0.1:" + std::to_string((*server)->port()) +
            "  (credentials in " + options.state_dir + "/secrets)");
-  return serve(io, **server, provider->get(), config->write_timeout);
+  return serve(io, **server, runtime->get(), config->write_timeout);
 }
 
 int run_gateway(const GatewayOptions& options, const Environment& env) {
@@ -202,10 +183,14 @@ int run_provider(const ProviderOptions& options, const Environment& env) {
   if (!config) return 1;
   int port = options.port >= 0 ? options.port : (lookup(env, "port") ? config->port : 8081);
   MainContext io(1);
-  auto provider = make_runtime(io.get_executor(), options.runtime, options.state_dir,
-                               options.fwatchdog_path);
-  if (!provider) {
-    log_error("provider: " + provider.error().message());
+  auto runtime = make_runtime(io, {.runtime = options.runtime,
+                                   .state_dir = options.state_dir,
+                                   .host_state_dir = options.state_dir,
+                                   .fwatchdog_path = options.fwatchdog_path,
+                                   .containerd_socket = options.containerd_socket,
+                                   .default_namespace = config->function_namespace});
+  if (!runtime) {
+    log_error("runtime: " + runtime.error().message());
     return 1;
   }
   ApiServerOptions api{.role = ApiServerOptions::Role::kProvider,
@@ -216,6 +201,7 @@ int run_provider(const ProviderOptions& options, const Environment& env) {
                        .upstream_timeout = config->upstream_timeout,
                        .scale_from_zero = false,
                        .default_namespace = config->function_namespace};
+  api.spool_dir = options.state_dir + "/uploads";
   if (config->basic_auth) {
     auto dir = lookup(env, "secret_mount_path") ? config->secret_mount_path : options.state_dir + "/secrets";
     auto c = credentials_in(dir, "http://127.0.0.1:" + std::to_string(port));
@@ -225,13 +211,13 @@ int run_provider(const ProviderOptions& options, const Environment& env) {
     }
     api.credentials = *c;
   }
-  auto server = ApiServer::create(io, std::move(api), **provider);
+  auto server = ApiServer::create(io, std::move(api), (*runtime)->provider());
   if (!server) {
     log_error("provider: " + server.error().message());
     return 1;
   }
-  log_info("faas++ provider (" + options.runtime + ") on port " + std::to_string((*server)->port()));
-  return serve(io, **server, provider->get(), config->write_timeout);
+  log_info("faas++ provider (" + (*runtime)->name() + ") on port " + std::to_string((*server)->port()));
+  return serve(io, **server, runtime->get(), config->write_timeout);
 }
 
 }  // namespace faas::daemon

@@ -1,5 +1,7 @@
 #include "support/daemon_process.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <gtest/gtest.h>
 
@@ -40,6 +42,10 @@ Result<std::unique_ptr<DaemonProcess>> DaemonProcess::up(std::vector<std::string
                                                          Environment env) {
   Options o{.args = {"up", "--state-dir", "{dir}", "--port", "0", "--bind", "127.0.0.1"},
             .env = std::move(env)};
+  // The process runtime unless the test picks one: these tests are about the gateway.
+  if (std::find(extra.begin(), extra.end(), "--runtime") == extra.end()) {
+    o.args.insert(o.args.end(), {"--runtime", "process"});
+  }
   for (auto& a : extra) o.args.push_back(std::move(a));
   return start(std::move(o));
 }

@@ -12,7 +12,7 @@ class RestProviderTest : public ::testing::Test {
  protected:
   void SetUp() override {
     auto p = DaemonProcess::start({.args = {"provider", "--state-dir", "{dir}", "--port", "0",
-                                            "--bind", "127.0.0.1"},
+                                            "--bind", "127.0.0.1", "--runtime", "process"},
                                    .port_label = "on port "});
     ASSERT_TRUE(p) << p.error().message();
     provider_ = std::move(*p);

@@ -14,8 +14,9 @@ struct UpOptions {
   std::string state_dir = "/var/lib/faasd";  // secrets/, provider/ ... live here
   std::uint16_t port = 8080;
   std::string bind_address = "0.0.0.0";
-  std::string runtime = "process";  // "process" (local fwatchdog processes)
-  std::string fwatchdog_path;       // empty: next to the faasd binary
+  std::string runtime = "auto";  // "containerd", "process" or "auto" (src/daemon/runtime.h)
+  std::string fwatchdog_path;    // process runtime; empty: next to the faasd binary
+  std::string containerd_socket = "/run/containerd/containerd.sock";  // used when it answers
 };
 
 struct GatewayOptions {
@@ -26,8 +27,9 @@ struct ProviderOptions {
   std::string state_dir = "/var/lib/faasd-provider";
   int port = -1;  // -1: from the environment (`port`, default 8081)
   std::string bind_address = "0.0.0.0";
-  std::string runtime = "process";
+  std::string runtime = "auto";
   std::string fwatchdog_path;
+  std::string containerd_socket = "/run/containerd/containerd.sock";
 };
 
 // `faasd up`: gateway + provider in one process, no HTTP hop between them.
