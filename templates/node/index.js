@@ -178,7 +178,9 @@ async function serve(req, res) {
     const result = await handler(new FunctionEvent(req, url, body), fnContext, cb)
     if (!fnContext.cbCalled) fnContext.succeed(result)
   } catch (e) {
-    cb(e)
+    // A thrown error is a failure like context.fail(): 500 unless the handler set a status
+    // (OpenFaaS's template answers it with the default 200).
+    if (!fnContext.cbCalled) fnContext.fail(e)
   }
 }
 
