@@ -4,9 +4,10 @@
 #include <cctype>
 #include <cstdlib>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 #include <system_error>
+
+#include <nlohmann/json.hpp>
 
 #include "faas/core/base64.h"
 
@@ -31,7 +32,8 @@ std::string string_field(const json& j, const char* key) {
 }
 
 Result<std::optional<Credentials>> credentials_of(const json& entry, const std::string& key) {
-  if (!entry.is_object()) return invalid_argument("auth config: auths." + key + " is not an object");
+  if (!entry.is_object())
+    return invalid_argument("auth config: auths." + key + " is not an object");
   Credentials c{string_field(entry, "username"), string_field(entry, "password"),
                 string_field(entry, "identitytoken")};
   if (auto encoded = string_field(entry, "auth"); !encoded.empty()) {
@@ -122,8 +124,8 @@ bool at_param(Scanner& in) {
 
 Result<void> parse_params(Scanner& in, Challenge& c, std::string_view header) {
   auto malformed = [&](std::string_view why) {
-    return invalid_argument("malformed WWW-Authenticate \"" + std::string(header) + "\": " +
-                            std::string(why));
+    return invalid_argument("malformed WWW-Authenticate \"" + std::string(header) +
+                            "\": " + std::string(why));
   };
   while (true) {
     in.skip_ws_and_commas();
@@ -158,7 +160,8 @@ Result<void> parse_params(Scanner& in, Challenge& c, std::string_view header) {
 Result<std::optional<Credentials>> credentials_from_config(std::string_view config_json,
                                                            std::string_view registry) {
   auto j = json::parse(config_json, nullptr, /*allow_exceptions=*/false);
-  if (j.is_discarded() || !j.is_object()) return invalid_argument("auth config is not a JSON object");
+  if (j.is_discarded() || !j.is_object())
+    return invalid_argument("auth config is not a JSON object");
   auto auths = j.find("auths");
   if (auths == j.end()) return std::nullopt;
   if (!auths->is_object()) return invalid_argument("auth config: auths is not an object");
@@ -223,7 +226,7 @@ Result<std::vector<Challenge>> parse_www_authenticate(std::string_view header) {
                               "\": expected an auth scheme");
     }
     auto scheme = lower(c.scheme_name);
-    c.scheme = scheme == "bearer" ? AuthScheme::kBearer
+    c.scheme = scheme == "bearer"  ? AuthScheme::kBearer
                : scheme == "basic" ? AuthScheme::kBasic
                                    : AuthScheme::kOther;
     if (!in.done() && in.peek() != ' ' && in.peek() != '\t' && in.peek() != ',') {
@@ -237,8 +240,8 @@ Result<std::vector<Challenge>> parse_www_authenticate(std::string_view header) {
   return out;
 }
 
-Result<std::string> parse_token_response(std::string_view text) {
-  auto j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+Result<std::string> parse_token_response(std::string_view answer) {
+  auto j = json::parse(answer, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded() || !j.is_object()) {
     return invalid_argument("token endpoint answer is not a JSON object");
   }

@@ -10,10 +10,14 @@ class Category : public std::error_category {
   const char* name() const noexcept override { return "registry"; }
   std::string message(int code) const override {
     switch (static_cast<Errc>(code)) {
-      case Errc::kNotFound: return "image not found";
-      case Errc::kUnauthorized: return "unauthorized";
-      case Errc::kBadImage: return "bad image";
-      case Errc::kUnavailable: return "registry unavailable";
+      case Errc::kNotFound:
+        return "image not found";
+      case Errc::kUnauthorized:
+        return "unauthorized";
+      case Errc::kBadImage:
+        return "bad image";
+      case Errc::kUnavailable:
+        return "registry unavailable";
     }
     return "registry error " + std::to_string(code);
   }

@@ -1,11 +1,11 @@
 #include "http.h"
 
-#include <curl/curl.h>
-
 #include <algorithm>
 #include <cctype>
 #include <mutex>
 #include <optional>
+
+#include <curl/curl.h>
 
 #include "faas/registry/errors.h"
 
@@ -31,13 +31,16 @@ std::string lower(std::string s) {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+  while (!s.empty() &&
+         (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
     s.remove_suffix(1);
   }
   return s;
 }
 
-Error unavailable(std::string what) { return make_error(make_error_code(Errc::kUnavailable), std::move(what)); }
+Error unavailable(std::string what) {
+  return make_error(make_error_code(Errc::kUnavailable), std::move(what));
+}
 
 bool loopback_url(std::string_view url) {
   auto start = url.find("://");
@@ -103,7 +106,8 @@ struct HttpClient::Impl {
   std::chrono::steady_clock::time_point deadline;
 };
 
-HttpClient::HttpClient(std::chrono::steady_clock::time_point deadline) : impl_(std::make_unique<Impl>()) {
+HttpClient::HttpClient(std::chrono::steady_clock::time_point deadline)
+    : impl_(std::make_unique<Impl>()) {
   global_init();
   impl_->curl.reset(curl_easy_init());
   impl_->deadline = deadline;
@@ -116,8 +120,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
   CURL* c = impl_->curl.get();
   std::string what = request.method + " " + request.url;
   if (c == nullptr) return unavailable(what + ": curl_easy_init failed");
-  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(impl_->deadline -
-                                                                    std::chrono::steady_clock::now());
+  auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+      impl_->deadline - std::chrono::steady_clock::now());
   if (left.count() <= 0) return unavailable(what + ": timed out (the pull's deadline passed)");
 
   curl_easy_reset(c);  // keeps the connection cache, drops the last request's options
@@ -126,7 +130,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
   t.sink = &sink;
   t.max_body = max_body;
   std::unique_ptr<curl_slist, SlistDeleter> headers;
-  for (const auto& h : request.headers) headers.reset(curl_slist_append(headers.release(), h.c_str()));
+  for (const auto& h : request.headers)
+    headers.reset(curl_slist_append(headers.release(), h.c_str()));
   char errbuf[CURL_ERROR_SIZE] = {};
 
   curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
@@ -137,7 +142,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& request, const BodySink
   curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);  // we run on worker threads
   curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(left.count()));
-  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(std::min<long>(left.count(), 30000)));
+  curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                   static_cast<long>(std::min<long>(left.count(), 30000)));
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
   curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
   curl_easy_setopt(c, CURLOPT_HEADERDATA, &t);

@@ -1,6 +1,7 @@
 #include "manifest.h"
 
 #include <algorithm>
+
 #include <nlohmann/json.hpp>
 
 namespace faas::registry::detail {
@@ -44,14 +45,15 @@ std::string_view bare_type(std::string_view content_type) {
 }  // namespace
 
 std::string manifest_accept() {
-  return std::string(kOciIndex) + ", " + std::string(kOciManifest) + ", " + std::string(kDockerList) +
-         ", " + std::string(kDockerManifest);
+  return std::string(kOciIndex) + ", " + std::string(kOciManifest) + ", " +
+         std::string(kDockerList) + ", " + std::string(kDockerManifest);
 }
 
 Result<Platform> parse_platform(std::string_view text) {
   Platform p;
   auto slash = text.find('/');
-  if (slash == std::string_view::npos) return bad("bad platform \"" + std::string(text) + "\" (want os/arch[/variant])");
+  if (slash == std::string_view::npos)
+    return bad("bad platform \"" + std::string(text) + "\" (want os/arch[/variant])");
   p.os = std::string(text.substr(0, slash));
   auto rest = text.substr(slash + 1);
   auto second = rest.find('/');
@@ -79,8 +81,9 @@ Result<DocumentKind> classify(std::string_view content_type, std::string_view bo
   if (!j.is_object()) return bad("manifest is not a JSON object");
   auto schema = j.find("schemaVersion");
   if (schema != j.end() && *schema == 1) {
-    return bad("schema 1 manifest (docker's deprecated format) is not supported; push the image "
-               "again with a current docker, buildah or skopeo");
+    return bad(
+        "schema 1 manifest (docker's deprecated format) is not supported; push the image "
+        "again with a current docker, buildah or skopeo");
   }
   std::string type = media_type_of(content_type, body);
   if (type == kOciIndex || type == kDockerList) return DocumentKind::kIndex;
@@ -135,8 +138,10 @@ Result<Descriptor> select_platform(const std::vector<IndexEntry>& entries, const
     have += (have.empty() ? "" : ", ") + e.platform.os + "/" + e.platform.architecture +
             (e.platform.variant.empty() ? "" : "/" + e.platform.variant);
   }
-  std::string asked = want.os + "/" + want.architecture + (want.variant.empty() ? "" : "/" + want.variant);
-  return bad("no " + asked + " manifest in the image index (it has: " + (have.empty() ? "none" : have) + ")");
+  std::string asked =
+      want.os + "/" + want.architecture + (want.variant.empty() ? "" : "/" + want.variant);
+  return bad("no " + asked +
+             " manifest in the image index (it has: " + (have.empty() ? "none" : have) + ")");
 }
 
 Result<ImageManifest> parse_manifest(std::string_view body) {

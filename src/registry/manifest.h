@@ -13,8 +13,10 @@ namespace faas::registry::detail {
 
 inline constexpr std::string_view kOciIndex = "application/vnd.oci.image.index.v1+json";
 inline constexpr std::string_view kOciManifest = "application/vnd.oci.image.manifest.v1+json";
-inline constexpr std::string_view kDockerList = "application/vnd.docker.distribution.manifest.list.v2+json";
-inline constexpr std::string_view kDockerManifest = "application/vnd.docker.distribution.manifest.v2+json";
+inline constexpr std::string_view kDockerList =
+    "application/vnd.docker.distribution.manifest.list.v2+json";
+inline constexpr std::string_view kDockerManifest =
+    "application/vnd.docker.distribution.manifest.v2+json";
 
 // The Accept header of a manifest request: the four types above (schema1 is not asked for).
 std::string manifest_accept();
@@ -50,9 +52,10 @@ Result<DocumentKind> classify(std::string_view content_type, std::string_view bo
 std::string media_type_of(std::string_view content_type, std::string_view body);
 
 Result<std::vector<IndexEntry>> parse_index(std::string_view body);
-// The manifest for platform: same os and architecture; the variant must match when asked for
+// The manifest for the wanted platform: same os and architecture; the variant must match when asked
+// for
 // ("arm64" treats no variant as "v8"); without a variant asked, an entry without one is preferred.
-Result<Descriptor> select_platform(const std::vector<IndexEntry>& entries, const Platform& platform);
+Result<Descriptor> select_platform(const std::vector<IndexEntry>& entries, const Platform& want);
 Result<ImageManifest> parse_manifest(std::string_view body);
 
 bool valid_sha256_digest(std::string_view digest);

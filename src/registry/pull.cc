@@ -2,12 +2,13 @@
 // streamed into the archive with their digests checked on the way.
 #include "faas/registry/pull.h"
 
-#include <unistd.h>
-
-#include <nlohmann/json.hpp>
 #include <set>
 
+#include <nlohmann/json.hpp>
+#include <unistd.h>
+
 #include "faas/registry/auth.h"
+
 #include "manifest.h"
 #include "session.h"
 #include "sha256.h"
@@ -21,7 +22,9 @@ using detail::Descriptor;
 constexpr std::size_t kMaxManifest = 4 << 20;
 constexpr std::int64_t kProgressStep = 1 << 20;
 
-Error bad_image(std::string what) { return make_error(make_error_code(Errc::kBadImage), std::move(what)); }
+Error bad_image(std::string what) {
+  return make_error(make_error_code(Errc::kBadImage), std::move(what));
+}
 
 std::string blob_path(const std::string& digest) { return "blobs/sha256/" + digest.substr(7); }
 
@@ -60,22 +63,24 @@ class Puller {
     auto response = session_.get("manifests/" + name, detail::manifest_accept(), {}, kMaxManifest);
     if (!response) return response.error();
     if (response->status != 200) {
-      return make_error(detail::code_of_status(response->status), detail::describe_answer(*response));
+      return make_error(detail::code_of_status(response->status),
+                        detail::describe_answer(*response));
     }
     Document doc;
     doc.body = std::move(response->body);
     doc.digest = detail::sha256_digest(doc.body);
     auto served = response->header("docker-content-digest");
     if (!expected_digest.empty() && doc.digest != expected_digest) {
-      return bad_image("manifest " + expected_digest + ": digest mismatch (got " + doc.digest + ")");
+      return bad_image("manifest " + expected_digest + ": digest mismatch (got " + doc.digest +
+                       ")");
     }
     if (served.starts_with("sha256:") && served != doc.digest) {
-      return bad_image("manifest " + name + ": digest mismatch (Docker-Content-Digest " + served + ", got " +
-                       doc.digest + ")");
+      return bad_image("manifest " + name + ": digest mismatch (Docker-Content-Digest " + served +
+                       ", got " + doc.digest + ")");
     }
     if (expected_size >= 0 && static_cast<std::int64_t>(doc.body.size()) != expected_size) {
-      return bad_image("manifest " + name + ": size " + std::to_string(doc.body.size()) + ", expected " +
-                       std::to_string(expected_size));
+      return bad_image("manifest " + name + ": size " + std::to_string(doc.body.size()) +
+                       ", expected " + std::to_string(expected_size));
     }
     auto content_type = response->header("content-type");
     auto kind = detail::classify(content_type, doc.body);
@@ -107,14 +112,16 @@ class Puller {
 
   // Streams one blob into the archive, hashing and counting on the way.
   Result<void> fetch_blob(detail::TarWriter& tar, const Descriptor& d, const std::string& what) {
-    if (auto r = tar.begin_file(blob_path(d.digest), static_cast<std::uint64_t>(d.size)); !r) return r;
+    if (auto r = tar.begin_file(blob_path(d.digest), static_cast<std::uint64_t>(d.size)); !r)
+      return r;
     detail::Sha256 hash;
     std::int64_t done = 0;
     std::int64_t next_report = kProgressStep;
     report(what, 0, d.size);
     auto sink = [&](std::string_view chunk) -> Result<void> {
       if (done + static_cast<std::int64_t>(chunk.size()) > d.size) {
-        return bad_image("blob " + d.digest + ": more than the manifest's size " + std::to_string(d.size));
+        return bad_image("blob " + d.digest + ": more than the manifest's size " +
+                         std::to_string(d.size));
       }
       done += static_cast<std::int64_t>(chunk.size());
       hash.update(chunk);
@@ -131,8 +138,8 @@ class Puller {
                         "blob " + d.digest + ": " + detail::describe_answer(*response));
     }
     if (done != d.size) {
-      return bad_image("blob " + d.digest + ": " + std::to_string(done) + " bytes, the manifest says " +
-                       std::to_string(d.size));
+      return bad_image("blob " + d.digest + ": " + std::to_string(done) +
+                       " bytes, the manifest says " + std::to_string(d.size));
     }
     if (auto got = hash.digest(); got != d.digest) {
       return bad_image("blob " + d.digest + ": digest mismatch (got " + got + ")");
@@ -152,17 +159,19 @@ class Puller {
     auto tar = detail::TarWriter::create(partial.path());
     if (!tar) return tar.error();
     if (auto r = write_layout_start(*tar); !r) return r.error();
-    if (auto r = fetch_blob(*tar, manifest->config, "config " + manifest->config.digest); !r) return r.error();
+    if (auto r = fetch_blob(*tar, manifest->config, "config " + manifest->config.digest); !r)
+      return r.error();
     std::set<std::string> written{manifest->config.digest};
     for (std::size_t i = 0; i < manifest->layers.size(); ++i) {
       const auto& layer = manifest->layers[i];
       if (!written.insert(layer.digest).second) continue;  // the same layer twice: one blob
-      auto what = "layer " + std::to_string(i + 1) + "/" + std::to_string(manifest->layers.size()) + " " +
-                  layer.digest;
+      auto what = "layer " + std::to_string(i + 1) + "/" + std::to_string(manifest->layers.size()) +
+                  " " + layer.digest;
       if (auto r = fetch_blob(*tar, layer, what); !r) return r.error();
     }
     if (written.insert(manifest_doc->digest).second) {
-      if (auto r = tar->add_file(blob_path(manifest_doc->digest), manifest_doc->body); !r) return r.error();
+      if (auto r = tar->add_file(blob_path(manifest_doc->digest), manifest_doc->body); !r)
+        return r.error();
     }
     bytes_ += static_cast<std::int64_t>(manifest_doc->body.size());
     if (auto r = tar->add_file("index.json", index_json(*manifest_doc)); !r) return r.error();
@@ -186,7 +195,8 @@ class Puller {
                         {"digest", manifest.digest},
                         {"size", manifest.body.size()},
                         {"annotations",
-                         {{"org.opencontainers.image.ref.name", ref_.str()}, {"io.containerd.image.name", ref_.str()}}}};
+                         {{"org.opencontainers.image.ref.name", ref_.str()},
+                          {"io.containerd.image.name", ref_.str()}}}};
     nlohmann::json index = {{"schemaVersion", 2},
                             {"mediaType", detail::kOciIndex},
                             {"manifests", nlohmann::json::array({d})}};
@@ -212,14 +222,16 @@ std::string searched_files(const PullOptions& options) {
 
 }  // namespace
 
-Result<PullResult> pull_oci_archive(const Reference& ref, const std::string& out_path, const PullOptions& options) {
+Result<PullResult> pull_oci_archive(const Reference& ref, const std::string& out_path,
+                                    const PullOptions& options) {
   auto fail = [&](const Error& e) { return Error{e.code, "pull " + ref.str() + ": " + e.context}; };
   auto deadline = std::chrono::steady_clock::now() + options.timeout;
-  if (auto platform = detail::parse_platform(options.platform); !platform) return fail(platform.error());
+  if (auto platform = detail::parse_platform(options.platform); !platform)
+    return fail(platform.error());
   auto credentials = find_credentials(ref.registry, options.auth_file);
   if (!credentials) return fail(credentials.error());
-  detail::Session session(ref, ref.plain_http() || options.insecure, *credentials, searched_files(options),
-                          deadline);
+  detail::Session session(ref, ref.plain_http() || options.insecure, *credentials,
+                          searched_files(options), deadline);
   Puller puller(ref, options, session);
   auto result = puller.run(out_path);
   if (!result) return fail(result.error());

@@ -18,8 +18,8 @@ bool is_digits(std::string_view s) {
 }
 
 Error bad(std::string_view text, std::string_view why) {
-  return invalid_argument("invalid image reference \"" + std::string(text) + "\": " +
-                          std::string(why));
+  return invalid_argument("invalid image reference \"" + std::string(text) +
+                          "\": " + std::string(why));
 }
 
 // path-component := [a-z0-9]+ (separator [a-z0-9]+)*, separator := [_.] | "__" | "-"+
@@ -58,8 +58,7 @@ bool valid_domain_component(std::string_view c) {
 }
 
 bool valid_ipv6_literal(std::string_view s) {  // inside the brackets
-  return s.find(':') != std::string_view::npos &&
-         std::all_of(s.begin(), s.end(), [](char c) {
+  return s.find(':') != std::string_view::npos && std::all_of(s.begin(), s.end(), [](char c) {
            return std::isxdigit(static_cast<unsigned char>(c)) != 0 || c == ':' || c == '.';
          });
 }
@@ -69,7 +68,8 @@ bool valid_domain(std::string_view d) {
   std::string_view port;
   if (d.starts_with('[')) {
     auto close = d.find(']');
-    if (close == std::string_view::npos || !valid_ipv6_literal(d.substr(1, close - 1))) return false;
+    if (close == std::string_view::npos || !valid_ipv6_literal(d.substr(1, close - 1)))
+      return false;
     host = {};
     auto rest = d.substr(close + 1);
     if (!rest.empty()) {
@@ -149,7 +149,8 @@ Result<Reference> parse_reference(std::string_view text) {
   }
   auto last_slash = name.rfind('/');
   auto colon = name.rfind(':');
-  if (colon != std::string_view::npos && (last_slash == std::string_view::npos || colon > last_slash)) {
+  if (colon != std::string_view::npos &&
+      (last_slash == std::string_view::npos || colon > last_slash)) {
     ref.tag = std::string(name.substr(colon + 1));
     name = name.substr(0, colon);
     if (!valid_tag(ref.tag)) return bad(text, "bad tag \"" + ref.tag + "\"");
@@ -172,7 +173,8 @@ Result<Reference> parse_reference(std::string_view text) {
   if (std::any_of(path.begin(), path.end(), [](char c) { return c >= 'A' && c <= 'Z'; })) {
     return bad(text, "repository name must be lowercase");
   }
-  if (!valid_repository(path)) return bad(text, "bad repository name \"" + std::string(path) + "\"");
+  if (!valid_repository(path))
+    return bad(text, "bad repository name \"" + std::string(path) + "\"");
   ref.repository = std::string(path);
   if (ref.registry == kDockerHub && path.find('/') == std::string_view::npos) {
     ref.repository = "library/" + ref.repository;

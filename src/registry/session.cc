@@ -12,7 +12,9 @@ std::string api_host(const std::string& registry) {
   return registry == "docker.io" ? "registry-1.docker.io" : registry;
 }
 
-Error unauthorized(std::string what) { return make_error(make_error_code(Errc::kUnauthorized), std::move(what)); }
+Error unauthorized(std::string what) {
+  return make_error(make_error_code(Errc::kUnauthorized), std::move(what));
+}
 
 }  // namespace
 
@@ -30,7 +32,8 @@ std::string describe_answer(const HttpResponse& response) {
     if (errors != j.end() && errors->is_array() && !errors->empty() && (*errors)[0].is_object()) {
       const auto& e = (*errors)[0];
       if (auto m = e.find("message"); m != e.end() && m->is_string()) text = m->get<std::string>();
-      if (auto c = e.find("code"); text.empty() && c != e.end() && c->is_string()) text = c->get<std::string>();
+      if (auto c = e.find("code"); text.empty() && c != e.end() && c->is_string())
+        text = c->get<std::string>();
     }
   }
   if (text.empty()) text = "HTTP " + std::to_string(response.status);
@@ -46,8 +49,8 @@ Session::Session(const Reference& ref, bool plain_http, std::optional<Credential
       credentials_source_(std::move(credentials_source)),
       http_(deadline) {}
 
-Result<HttpResponse> Session::get(const std::string& path, const std::string& accept, const BodySink& sink,
-                                  std::size_t max_body) {
+Result<HttpResponse> Session::get(const std::string& path, const std::string& accept,
+                                  const BodySink& sink, std::size_t max_body) {
   for (int attempt = 0;; ++attempt) {
     HttpRequest request{"GET", base_ + path, {}, {}};
     if (!accept.empty()) request.headers.push_back("Accept: " + accept);
@@ -55,8 +58,9 @@ Result<HttpResponse> Session::get(const std::string& path, const std::string& ac
     auto response = http_.send(request, sink, max_body);
     if (!response || response->status != 401) return response;
     if (attempt > 0) {
-      std::string hint = credentials_ ? "; the registry refused the credentials from " + credentials_source_
-                                      : "; no credentials for " + ref_.registry + " in " + credentials_source_;
+      std::string hint =
+          credentials_ ? "; the registry refused the credentials from " + credentials_source_
+                       : "; no credentials for " + ref_.registry + " in " + credentials_source_;
       return unauthorized(describe_answer(*response) + hint);
     }
     if (auto r = authenticate(*response); !r) return r.error();
@@ -65,7 +69,8 @@ Result<HttpResponse> Session::get(const std::string& path, const std::string& ac
 
 Result<void> Session::authenticate(const HttpResponse& unauthorized_answer) {
   auto header = unauthorized_answer.header("www-authenticate");
-  if (header.empty()) return unauthorized(describe_answer(unauthorized_answer) + " without WWW-Authenticate");
+  if (header.empty())
+    return unauthorized(describe_answer(unauthorized_answer) + " without WWW-Authenticate");
   auto challenges = parse_www_authenticate(header);
   if (!challenges) return unauthorized(challenges.error().message());
   for (const auto& c : *challenges) {
@@ -78,8 +83,10 @@ Result<void> Session::authenticate(const HttpResponse& unauthorized_answer) {
   for (const auto& c : *challenges) {
     if (c.scheme != AuthScheme::kBasic) continue;
     if (!credentials_ || credentials_->username.empty()) {
-      return unauthorized(describe_answer(unauthorized_answer) + "; the registry wants a user and password, "
-                          "and there are none for " + ref_.registry + " in " + credentials_source_);
+      return unauthorized(describe_answer(unauthorized_answer) +
+                          "; the registry wants a user and password, "
+                          "and there are none for " +
+                          ref_.registry + " in " + credentials_source_);
     }
     authorization_ = "Authorization: " + basic_authorization(*credentials_);
     return {};
@@ -104,7 +111,8 @@ Result<std::string> Session::fetch_token(const Challenge& challenge) {
                    url_escape(credentials_->identity_token) + "&service=" + url_escape(service) +
                    "&scope=" + url_escape(scope);
   } else {
-    request.url = realm + (realm.find('?') == std::string::npos ? "?" : "&") + "scope=" + url_escape(scope);
+    request.url =
+        realm + (realm.find('?') == std::string::npos ? "?" : "&") + "scope=" + url_escape(scope);
     if (!service.empty()) request.url += "&service=" + url_escape(service);
     if (credentials_ && !credentials_->username.empty()) {
       request.headers.push_back("Authorization: " + basic_authorization(*credentials_));

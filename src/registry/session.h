@@ -9,6 +9,7 @@
 
 #include "faas/registry/auth.h"
 #include "faas/registry/reference.h"
+
 #include "http.h"
 
 namespace faas::registry::detail {
@@ -21,8 +22,8 @@ class Session {
 
   // GET <scheme>://<host>/v2/<repository>/<path>. Non-200 answers are returned, not errors, so
   // callers can word them; transport and authentication failures are errors.
-  Result<HttpResponse> get(const std::string& path, const std::string& accept, const BodySink& sink = {},
-                           std::size_t max_body = 4 << 20);
+  Result<HttpResponse> get(const std::string& path, const std::string& accept,
+                           const BodySink& sink = {}, std::size_t max_body = 4 << 20);
 
  private:
   Result<void> authenticate(const HttpResponse& unauthorized);

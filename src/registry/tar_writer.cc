@@ -1,11 +1,11 @@
 #include "tar_writer.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include <fcntl.h>
+#include <unistd.h>
 
 namespace faas::registry::detail {
 namespace {
@@ -14,12 +14,14 @@ constexpr std::size_t kBlock = 512;
 
 void octal(char* field, std::size_t width, std::uint64_t value) {
   // width-1 digits and a NUL, as tar writes them.
-  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1), static_cast<unsigned long long>(value));
+  std::snprintf(field, width, "%0*llo", static_cast<int>(width - 1),
+                static_cast<unsigned long long>(value));
 }
 
 }  // namespace
 
-Result<void> fill_tar_header(char (&block)[512], std::string_view name, char type, std::uint64_t size) {
+Result<void> fill_tar_header(char (&block)[512], std::string_view name, char type,
+                             std::uint64_t size) {
   std::memset(block, 0, sizeof block);
   std::string_view prefix;
   if (name.size() > 100) {

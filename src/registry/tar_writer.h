@@ -41,6 +41,7 @@ class TarWriter {
 
 // Fills a 512-byte ustar header; exposed for tests. Names over 100 bytes use the ustar prefix
 // field (split at a '/'); sizes of 8 GiB and more use the base-256 form GNU tar reads.
-Result<void> fill_tar_header(char (&block)[512], std::string_view name, char type, std::uint64_t size);
+Result<void> fill_tar_header(char (&block)[512], std::string_view name, char type,
+                             std::uint64_t size);
 
 }  // namespace faas::registry::detail

@@ -9,6 +9,7 @@
 
 #include "faas/registry/auth.h"
 #include "faas/registry/reference.h"
+
 #include "manifest.h"
 
 namespace {
@@ -19,7 +20,8 @@ void check_reference(std::string_view text) {
     if (ref.error().message().empty()) std::abort();
     return;
   }
-  if (ref->registry.empty() || ref->repository.empty() || (ref->tag.empty() && ref->digest.empty())) std::abort();
+  if (ref->registry.empty() || ref->repository.empty() || (ref->tag.empty() && ref->digest.empty()))
+    std::abort();
   auto again = faas::registry::parse_reference(ref->str());
   if (!again || !(*again == *ref)) std::abort();
 }

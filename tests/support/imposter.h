@@ -104,9 +104,9 @@ class Imposter {
   std::uint16_t port_ = 0;
   std::atomic<std::size_t> connections_{0};
   mutable std::mutex mutex_;
-  std::map<std::pair<std::string, std::string>, Reply> rules_;  // guarded by mutex_
+  std::map<std::pair<std::string, std::string>, Reply> rules_;           // guarded by mutex_
   std::map<std::pair<std::string, std::string>, Responder> responders_;  // guarded by mutex_
-  std::vector<RecordedRequest> requests_;                       // guarded by mutex_
+  std::vector<RecordedRequest> requests_;                                // guarded by mutex_
   std::thread thread_;
 };
 

@@ -1,17 +1,19 @@
 // pull_oci_archive against Debian's docker-registry on 127.0.0.1, with images built FROM scratch
 // by buildah (OCI and Docker formats, an OCI index and a Docker manifest list, gzip layers), and
 // the pulled archives imported into a private containerd and run. Needs root.
-#include <gtest/gtest.h>
-#include <signal.h>
+#include "faas/registry/pull.h"
 
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <signal.h>
 
 #include "faas/containerd/client.h"
 #include "faas/containerd/oci_spec.h"
-#include "faas/registry/pull.h"
+
 #include "registry_fixture.h"
 #include "support/containerd_process.h"
 
@@ -75,7 +77,8 @@ class RegistryPullTest : public ::testing::Test {
     ASSERT_TRUE(open) << open.error().message();
     open_ = open->release();
     // bcrypt, as docker-registry requires.
-    auto htpasswd = test::run_command({"htpasswd", "-Bbc", dir_->file("htpasswd"), "alice", "s3cret"});
+    auto htpasswd =
+        test::run_command({"htpasswd", "-Bbc", dir_->file("htpasswd"), "alice", "s3cret"});
     ASSERT_TRUE(htpasswd) << htpasswd.error().message();
     auto locked = test::DockerRegistry::start(dir_->file("locked"), dir_->file("htpasswd"));
     ASSERT_TRUE(locked) << locked.error().message();
@@ -109,12 +112,15 @@ class RegistryPullTest : public ::testing::Test {
   }
   void TearDown() override {
     if (HasFailure()) {
-      std::cerr << "registry log (tail):\n" << tail(open_->log()) << "\nlocked registry log (tail):\n"
+      std::cerr << "registry log (tail):\n"
+                << tail(open_->log()) << "\nlocked registry log (tail):\n"
                 << tail(locked_->log());
     }
   }
 
-  static std::string name() { return ::testing::UnitTest::GetInstance()->current_test_info()->name(); }
+  static std::string name() {
+    return ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  }
   std::string archive() const { return dir_->file(name() + ".tar"); }
   static Reference ref(const std::string& text) {
     auto r = parse_reference(text);
@@ -153,7 +159,8 @@ class RegistryPullTest : public ::testing::Test {
     return read_file(out);
   }
 
-  static boost::asio::awaitable<Result<void>> start(Client client, std::string id, containerd::Image image,
+  static boost::asio::awaitable<Result<void>> start(Client client, std::string id,
+                                                    containerd::Image image,
                                                     containerd::SpecOptions spec, std::string out) {
     auto json = containerd::make_runtime_spec(spec);
     if (!json) co_return json.error();
@@ -224,8 +231,10 @@ TEST_F(RegistryPullTest, DockerFormatImagePullsImportsAndRuns) {
   auto pulled = pull_oci_archive(r, archive(), options_);
   ASSERT_TRUE(pulled) << pulled.error().message();
   auto l = read_layout(archive(), dir_->file(name() + ".x"));
-  EXPECT_EQ(l.index["manifests"][0]["mediaType"], "application/vnd.docker.distribution.manifest.v2+json");
-  EXPECT_EQ(l.manifest["layers"][0]["mediaType"], "application/vnd.docker.image.rootfs.diff.tar.gzip");
+  EXPECT_EQ(l.index["manifests"][0]["mediaType"],
+            "application/vnd.docker.distribution.manifest.v2+json");
+  EXPECT_EQ(l.manifest["layers"][0]["mediaType"],
+            "application/vnd.docker.image.rootfs.diff.tar.gzip");
   EXPECT_EQ(l.manifest["config"]["mediaType"], "application/vnd.docker.container.image.v1+json");
   EXPECT_EQ(import_and_run(archive(), r), kHello);
 }
@@ -246,7 +255,8 @@ TEST_F(RegistryPullTest, OciIndexAndDockerManifestListResolveToLinuxAmd64) {
   auto none = pull_oci_archive(ref(open_->host() + "/fn:oci-index"), archive(), options_);
   ASSERT_FALSE(none);
   EXPECT_EQ(none.error().code, make_error_code(Errc::kNotFound));
-  EXPECT_NE(none.error().message().find("no linux/arm64 manifest in the image index (it has: linux/amd64)"),
+  EXPECT_NE(none.error().message().find(
+                "no linux/arm64 manifest in the image index (it has: linux/amd64)"),
             std::string::npos)
       << none.error().message();
 }
@@ -263,7 +273,8 @@ TEST_F(RegistryPullTest, UnknownTagRepoOrDigestIs404) {
   EXPECT_EQ(repo.error().code, make_error_code(Errc::kNotFound));
   EXPECT_NE(repo.error().message().find("(404)"), std::string::npos) << repo.error().message();
 
-  auto digest = pull_oci_archive(ref(open_->host() + "/fn@sha256:" + std::string(64, '0')), archive(), options_);
+  auto digest = pull_oci_archive(ref(open_->host() + "/fn@sha256:" + std::string(64, '0')),
+                                 archive(), options_);
   ASSERT_FALSE(digest);
   EXPECT_EQ(digest.error().code, make_error_code(Errc::kNotFound)) << digest.error().message();
   EXPECT_FALSE(fs::exists(archive()));
@@ -282,7 +293,8 @@ TEST_F(RegistryPullTest, RegistryDownIsAClearError) {
   auto pulled = pull_oci_archive(r, archive(), options_);
   ASSERT_FALSE(pulled);
   EXPECT_EQ(pulled.error().code, make_error_code(Errc::kUnavailable));
-  EXPECT_NE(pulled.error().message().find("pull " + r.str() + ": GET http://" + host + "/v2/fn/manifests/oci: "),
+  EXPECT_NE(pulled.error().message().find("pull " + r.str() + ": GET http://" + host +
+                                          "/v2/fn/manifests/oci: "),
             std::string::npos)
       << pulled.error().message();
   EXPECT_NE(pulled.error().message().find("onnect"), std::string::npos) << pulled.error().message();
@@ -293,19 +305,22 @@ TEST_F(RegistryPullTest, BasicAuthWithHtpasswd) {
   auto anonymous = pull_oci_archive(r, archive(), options_);
   ASSERT_FALSE(anonymous);
   EXPECT_EQ(anonymous.error().code, make_error_code(Errc::kUnauthorized));
-  EXPECT_NE(anonymous.error().message().find("there are none for " + locked_->host() + " in " + options_.auth_file),
+  EXPECT_NE(anonymous.error().message().find("there are none for " + locked_->host() + " in " +
+                                             options_.auth_file),
             std::string::npos)
       << anonymous.error().message();
 
   auto write_auth = [&](const std::string& password) {
     std::ofstream(options_.auth_file)
-        << json{{"auths", {{locked_->host(), {{"username", "alice"}, {"password", password}}}}}}.dump();
+        << json{{"auths", {{locked_->host(), {{"username", "alice"}, {"password", password}}}}}}
+               .dump();
   };
   write_auth("wrong");
   auto refused = pull_oci_archive(r, archive(), options_);
   ASSERT_FALSE(refused);
   EXPECT_EQ(refused.error().code, make_error_code(Errc::kUnauthorized));
-  EXPECT_NE(refused.error().message().find("refused the credentials from " + options_.auth_file), std::string::npos)
+  EXPECT_NE(refused.error().message().find("refused the credentials from " + options_.auth_file),
+            std::string::npos)
       << refused.error().message();
 
   write_auth("s3cret");

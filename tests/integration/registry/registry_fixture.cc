@@ -1,13 +1,13 @@
 #include "registry_fixture.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
 
 #include "support/spawn.h"
 #include "support/watchdog_process.h"
@@ -30,17 +30,21 @@ std::string slurp(const std::string& path) {
   return s.str();
 }
 
-Result<os::ChildProcess> spawn_logged(const std::vector<std::string>& argv, std::vector<std::string> env,
-                                      const std::string& log_path) {
+Result<os::ChildProcess> spawn_logged(const std::vector<std::string>& argv,
+                                      std::vector<std::string> env, const std::string& log_path) {
   UniqueFd log(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
   if (!log) return errno_error(errno, "open " + log_path);
-  return os::ChildProcess::spawn({.argv = argv, .env = std::move(env), .stdout_fd = log.get(),
-                                  .stderr_fd = log.get(), .new_process_group = true});
+  return os::ChildProcess::spawn({.argv = argv,
+                                  .env = std::move(env),
+                                  .stdout_fd = log.get(),
+                                  .stderr_fd = log.get(),
+                                  .new_process_group = true});
 }
 
 }  // namespace
 
-Result<std::string> run_command(const std::vector<std::string>& argv, const std::vector<std::string>& extra_env,
+Result<std::string> run_command(const std::vector<std::string>& argv,
+                                const std::vector<std::string>& extra_env,
                                 std::chrono::seconds timeout) {
   char tmpl[] = "/tmp/faas-registry-cmd-XXXXXX";
   int fd = ::mkstemp(tmpl);
@@ -69,13 +73,17 @@ Result<std::string> run_command(const std::vector<std::string>& argv, const std:
   return output;
 }
 
-Result<std::unique_ptr<DockerRegistry>> DockerRegistry::start(const std::string& dir, const std::string& htpasswd) {
-  std::string config = "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: " + dir +
-                       "/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:0\n  secret: faas-test\n";
-  if (!htpasswd.empty()) config += "auth:\n  htpasswd:\n    realm: faas-test\n    path: " + htpasswd + "\n";
+Result<std::unique_ptr<DockerRegistry>> DockerRegistry::start(const std::string& dir,
+                                                              const std::string& htpasswd) {
+  std::string config =
+      "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n    rootdirectory: " + dir +
+      "/data\n  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:0\n  secret: faas-test\n";
+  if (!htpasswd.empty())
+    config += "auth:\n  htpasswd:\n    realm: faas-test\n    path: " + htpasswd + "\n";
   std::ofstream(dir + "/config.yml") << config;
   auto log_path = dir + "/registry.log";
-  auto child = spawn_logged({"/usr/bin/docker-registry", "serve", dir + "/config.yml"}, current_env(), log_path);
+  auto child = spawn_logged({"/usr/bin/docker-registry", "serve", dir + "/config.yml"},
+                            current_env(), log_path);
   if (!child) return child.error();
   std::unique_ptr<DockerRegistry> registry(new DockerRegistry(std::move(*child), log_path));
   // It logs the address it bound: `msg="listening on 127.0.0.1:40123"`.
@@ -106,11 +114,14 @@ std::string DockerRegistry::log() const { return slurp(log_path_); }
 Result<std::string> Buildah::run(std::vector<std::string> args) const {
   // Its own auth file, so pushes neither read nor write the machine's credentials.
   std::filesystem::create_directories(dir_);
-  if (!std::filesystem::exists(dir_ + "/buildah-auth.json")) std::ofstream(dir_ + "/buildah-auth.json") << "{}";
-  std::vector<std::string> argv{"buildah", "--root", dir_ + "/storage", "--runroot", dir_ + "/run",
-                                "--storage-driver", "vfs"};
+  if (!std::filesystem::exists(dir_ + "/buildah-auth.json"))
+    std::ofstream(dir_ + "/buildah-auth.json") << "{}";
+  std::vector<std::string> argv{"buildah",   "--root",      dir_ + "/storage",
+                                "--runroot", dir_ + "/run", "--storage-driver",
+                                "vfs"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_command(argv, {"BUILDAH_ISOLATION=chroot", "REGISTRY_AUTH_FILE=" + dir_ + "/buildah-auth.json"});
+  return run_command(
+      argv, {"BUILDAH_ISOLATION=chroot", "REGISTRY_AUTH_FILE=" + dir_ + "/buildah-auth.json"});
 }
 
 Result<void> Buildah::build(const std::string& image, const std::string& hello) const {
@@ -129,17 +140,18 @@ Result<void> Buildah::build(const std::string& image, const std::string& hello) 
   return {};
 }
 
-Result<void> Buildah::push(const std::string& image, const std::string& dest, const std::string& format,
-                           const std::string& creds) const {
-  std::vector<std::string> args{"push", "--quiet", "--tls-verify=false", "--format", format == "docker" ? "v2s2" : "oci"};
+Result<void> Buildah::push(const std::string& image, const std::string& dest,
+                           const std::string& format, const std::string& creds) const {
+  std::vector<std::string> args{"push", "--quiet", "--tls-verify=false", "--format",
+                                format == "docker" ? "v2s2" : "oci"};
   if (!creds.empty()) args.insert(args.end(), {"--creds", creds});
   args.insert(args.end(), {image, "docker://" + dest});
   if (auto r = run(args); !r) return r.error();
   return {};
 }
 
-Result<void> Buildah::push_list(const std::string& list, const std::string& image, const std::string& dest,
-                                const std::string& format) const {
+Result<void> Buildah::push_list(const std::string& list, const std::string& image,
+                                const std::string& dest, const std::string& format) const {
   if (auto r = run({"manifest", "create", list}); !r) return r.error();
   if (auto r = run({"manifest", "add", list, "containers-storage:" + image}); !r) return r.error();
   auto r = run({"manifest", "push", "--all", "--quiet", "--tls-verify=false", "--format",

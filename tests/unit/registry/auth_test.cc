@@ -1,10 +1,10 @@
 #include "faas/registry/auth.h"
 
-#include <gtest/gtest.h>
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include "faas/core/base64.h"
 
@@ -24,7 +24,8 @@ TEST(AuthConfig, BasicAuthFieldIsBase64UserColonPassword) {
 }
 
 TEST(AuthConfig, UsernamePasswordAndIdentityToken) {
-  auto c = credentials_from_config(auths("ghcr.io", R"({"username":"u","password":"p"})"), "ghcr.io");
+  auto c =
+      credentials_from_config(auths("ghcr.io", R"({"username":"u","password":"p"})"), "ghcr.io");
   ASSERT_TRUE(c && *c);
   EXPECT_EQ(**c, (Credentials{"u", "p", ""}));
   c = credentials_from_config(auths("ghcr.io", R"({"auth":"","identitytoken":"rt"})"), "ghcr.io");
@@ -70,9 +71,10 @@ TEST(AuthConfig, MalformedIsAnError) {
   EXPECT_FALSE(credentials_from_config(auths("ghcr.io", "3"), "ghcr.io"));
   auto c = credentials_from_config(auths("ghcr.io", R"({"auth":"!!!"})"), "ghcr.io");
   ASSERT_FALSE(c);
-  EXPECT_NE(c.error().message().find("auths.ghcr.io.auth"), std::string::npos) << c.error().message();
-  EXPECT_FALSE(credentials_from_config(auths("ghcr.io", R"({"auth":")" + base64_encode("nocolon") + R"("})"),
-                                       "ghcr.io"));
+  EXPECT_NE(c.error().message().find("auths.ghcr.io.auth"), std::string::npos)
+      << c.error().message();
+  EXPECT_FALSE(credentials_from_config(
+      auths("ghcr.io", R"({"auth":")" + base64_encode("nocolon") + R"("})"), "ghcr.io"));
 }
 
 class AuthFiles : public ::testing::Test {
@@ -96,7 +98,8 @@ class AuthFiles : public ::testing::Test {
   std::string write(const std::string& rel, const std::string& user) {
     auto path = dir_ / rel;
     std::filesystem::create_directories(path.parent_path());
-    std::ofstream(path) << auths("127.0.0.1:5000", R"({"auth":")" + base64_encode(user + ":pw") + R"("})");
+    std::ofstream(path) << auths("127.0.0.1:5000",
+                                 R"({"auth":")" + base64_encode(user + ":pw") + R"("})");
     return path.string();
   }
   std::filesystem::path dir_;
@@ -109,7 +112,8 @@ TEST_F(AuthFiles, SearchOrderFirstExistingFileWins) {
   ::setenv("DOCKER_CONFIG", (dir_ / "dc").c_str(), 1);
   ::setenv("REGISTRY_AUTH_FILE", (dir_ / "explicit.json").c_str(), 1);
   EXPECT_EQ(auth_file_candidates(),
-            (std::vector<std::string>{(dir_ / "explicit.json").string(), (dir_ / "dc/config.json").string(),
+            (std::vector<std::string>{(dir_ / "explicit.json").string(),
+                                      (dir_ / "dc/config.json").string(),
                                       (dir_ / "home/.docker/config.json").string(),
                                       (dir_ / "run/containers/auth.json").string()}));
   auto none = find_credentials("127.0.0.1:5000", "");
@@ -152,7 +156,8 @@ TEST(WwwAuthenticate, BearerChallenge) {
 }
 
 TEST(WwwAuthenticate, BasicCaseSpacingEscapesAndSeveralChallenges) {
-  auto c = parse_www_authenticate(R"(basic REALM = "Registry \"R\"" ,  Bearer realm=tok,error=insufficient_scope)");
+  auto c = parse_www_authenticate(
+      R"(basic REALM = "Registry \"R\"" ,  Bearer realm=tok,error=insufficient_scope)");
   ASSERT_TRUE(c.has_value()) << c.error().message();
   ASSERT_EQ(c->size(), 2u);
   EXPECT_EQ((*c)[0].scheme, AuthScheme::kBasic);
@@ -195,7 +200,8 @@ TEST(TokenResponse, TokenOrAccessToken) {
 }
 
 TEST(BasicAuthorization, EncodesUserColonPassword) {
-  EXPECT_EQ(basic_authorization({"Aladdin", "open sesame", ""}), "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
+  EXPECT_EQ(basic_authorization({"Aladdin", "open sesame", ""}),
+            "Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==");
 }
 
 }  // namespace

@@ -7,7 +7,8 @@ namespace {
 
 std::string digest_of(char c) { return "sha256:" + std::string(64, c); }
 
-std::string entry(char c, const std::string& os, const std::string& arch, const std::string& variant = "") {
+std::string entry(char c, const std::string& os, const std::string& arch,
+                  const std::string& variant = "") {
   std::string platform = R"({"os":")" + os + R"(","architecture":")" + arch + "\"";
   if (!variant.empty()) platform += R"(,"variant":")" + variant + "\"";
   platform += "}";
@@ -35,11 +36,13 @@ TEST(Manifest, AcceptNamesTheFourTypesAndNotSchema1) {
 }
 
 TEST(Manifest, ClassifyByMediaTypeFieldThenContentTypeThenShape) {
-  EXPECT_EQ(*classify("", R"({"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"})"),
-            DocumentKind::kIndex);
+  EXPECT_EQ(
+      *classify("", R"({"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json"})"),
+      DocumentKind::kIndex);
   EXPECT_EQ(*classify(std::string(kOciManifest) + "; charset=utf-8", R"({"schemaVersion":2})"),
             DocumentKind::kManifest);
-  EXPECT_EQ(*classify("application/json", R"({"schemaVersion":2,"manifests":[]})"), DocumentKind::kIndex);
+  EXPECT_EQ(*classify("application/json", R"({"schemaVersion":2,"manifests":[]})"),
+            DocumentKind::kIndex);
   EXPECT_EQ(*classify("application/json", R"({"config":{},"layers":[]})"), DocumentKind::kManifest);
   EXPECT_EQ(media_type_of(std::string(kDockerManifest) + " ; q=1", "{}"), kDockerManifest);
 }
@@ -49,7 +52,8 @@ TEST(Manifest, Schema1AndUnknownTypesAreClearErrors) {
                      R"({"schemaVersion":1,"name":"x","fsLayers":[]})");
   ASSERT_FALSE(s1);
   EXPECT_NE(s1.error().message().find("schema 1"), std::string::npos) << s1.error().message();
-  auto s1_type = classify("application/vnd.docker.distribution.manifest.v1+json", R"({"schemaVersion":3})");
+  auto s1_type =
+      classify("application/vnd.docker.distribution.manifest.v1+json", R"({"schemaVersion":3})");
   ASSERT_FALSE(s1_type);
   EXPECT_NE(s1_type.error().message().find("schema 1"), std::string::npos);
   auto odd = classify("text/html", R"({"hello":1})");
@@ -73,7 +77,8 @@ TEST(Manifest, SelectPlatform) {
   auto missing = select_platform(entries, platform("linux/s390x"));
   ASSERT_FALSE(missing);
   EXPECT_NE(missing.error().message().find("no linux/s390x manifest"), std::string::npos);
-  EXPECT_NE(missing.error().message().find("linux/arm/v7"), std::string::npos) << missing.error().message();
+  EXPECT_NE(missing.error().message().find("linux/arm/v7"), std::string::npos)
+      << missing.error().message();
 }
 
 TEST(Manifest, SelectPlatformPrefersEntryWithoutVariant) {
@@ -91,17 +96,21 @@ TEST(Manifest, ParsePlatform) {
   EXPECT_EQ(p->os, "linux");
   EXPECT_EQ(p->architecture, "arm64");
   EXPECT_EQ(p->variant, "v8");
-  for (auto bad : {"", "linux", "linux/", "/amd64", "linux/amd64/", "Linux/amd64", "linux/amd 64"}) {
+  for (auto bad :
+       {"", "linux", "linux/", "/amd64", "linux/amd64/", "Linux/amd64", "linux/amd 64"}) {
     EXPECT_FALSE(parse_platform(bad)) << bad;
   }
 }
 
 TEST(Manifest, ParseManifest) {
-  std::string body = R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
-    "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" + digest_of('c') +
-                     R"(","size":7},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":")" +
-                     digest_of('1') + R"(","size":1024},{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":")" +
-                     digest_of('2') + R"(","size":0}]})";
+  std::string body =
+      R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",
+    "config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
+      digest_of('c') +
+      R"(","size":7},"layers":[{"mediaType":"application/vnd.oci.image.layer.v1.tar","digest":")" +
+      digest_of('1') +
+      R"(","size":1024},{"mediaType":"application/vnd.docker.image.rootfs.diff.tar.gzip","digest":")" +
+      digest_of('2') + R"(","size":0}]})";
   auto m = parse_manifest(body);
   ASSERT_TRUE(m) << m.error().message();
   EXPECT_EQ(m->config.digest, digest_of('c'));
@@ -117,7 +126,8 @@ TEST(Manifest, BadDescriptorsAreErrors) {
   };
   EXPECT_FALSE(with_config(R"({"digest":"sha256:abc","size":1})"));
   EXPECT_FALSE(with_config(R"({"digest":"sha512:)" + std::string(128, 'a') + R"(","size":1})"));
-  EXPECT_FALSE(with_config(R"({"digest":"sha256:../../../../etc/passwd)" + std::string(40, 'a') + R"(","size":1})"));
+  EXPECT_FALSE(with_config(R"({"digest":"sha256:../../../../etc/passwd)" + std::string(40, 'a') +
+                           R"(","size":1})"));
   EXPECT_FALSE(with_config(R"({"digest":")" + digest_of('a') + R"("})"));
   EXPECT_FALSE(with_config(R"({"digest":")" + digest_of('a') + R"(","size":-1})"));
   EXPECT_FALSE(with_config(R"({"digest":")" + digest_of('a') + R"(","size":"1"})"));

@@ -2,18 +2,19 @@
 // authentication flows, and every way a registry answer can be wrong.
 #include "faas/registry/pull.h"
 
-#include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
 #include <sstream>
 
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <nlohmann/json.hpp>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "faas/core/base64.h"
+
 #include "manifest.h"
 #include "sha256.h"
 #include "support/imposter.h"
@@ -43,7 +44,8 @@ Reply registry_error(unsigned status, const std::string& code, const std::string
 // A repository on an imposter: blobs and manifests served at the v2 paths.
 class FakeRegistry {
  public:
-  explicit FakeRegistry(Imposter& imposter, std::string repo = "fn") : imposter_(imposter), repo_(std::move(repo)) {}
+  explicit FakeRegistry(Imposter& imposter, std::string repo = "fn")
+      : imposter_(imposter), repo_(std::move(repo)) {}
 
   std::string host() const { return "127.0.0.1:" + std::to_string(imposter_.port()); }
   std::string path(const std::string& rest) const { return "/v2/" + repo_ + "/" + rest; }
@@ -57,7 +59,8 @@ class FakeRegistry {
     return {{"mediaType", media_type}, {"digest", digest}, {"size", bytes.size()}};
   }
   // Serves body at the tag (if any) and at its digest; returns the digest.
-  std::string manifest(const std::string& body, const std::string& media_type, const std::string& tag = "") {
+  std::string manifest(const std::string& body, const std::string& media_type,
+                       const std::string& tag = "") {
     auto digest = sha256_digest(body);
     imposter_.when("GET", path("manifests/" + digest), typed(200, body, media_type));
     if (!tag.empty()) imposter_.when("GET", path("manifests/" + tag), typed(200, body, media_type));
@@ -68,9 +71,11 @@ class FakeRegistry {
   struct Image {
     std::string config, layer, manifest, manifest_digest;
   };
-  Image image(const std::string& tag, bool docker = false, const std::string& layer_bytes = "layer-bytes") {
+  Image image(const std::string& tag, bool docker = false,
+              const std::string& layer_bytes = "layer-bytes") {
     Image img;
-    img.config = json{{"architecture", "amd64"}, {"os", "linux"},
+    img.config = json{{"architecture", "amd64"},
+                      {"os", "linux"},
                       {"rootfs", {{"type", "layers"}, {"diff_ids", {sha256_digest(layer_bytes)}}}}}
                      .dump();
     img.layer = layer_bytes;
@@ -79,7 +84,9 @@ class FakeRegistry {
     auto layer = blob(img.layer, docker ? "application/vnd.docker.image.rootfs.diff.tar.gzip"
                                         : "application/vnd.oci.image.layer.v1.tar");
     std::string type(docker ? detail::kDockerManifest : detail::kOciManifest);
-    img.manifest = json{{"schemaVersion", 2}, {"mediaType", type}, {"config", config}, {"layers", {layer}}}.dump();
+    img.manifest =
+        json{{"schemaVersion", 2}, {"mediaType", type}, {"config", config}, {"layers", {layer}}}
+            .dump();
     img.manifest_digest = manifest(img.manifest, type, tag);
     return img;
   }
@@ -106,7 +113,8 @@ class PullTest : public ::testing::Test {
 
   std::string out() const { return (dir_ / "image.tar").string(); }
   void write_auth(const std::string& host, const std::string& user, const std::string& password) {
-    std::ofstream(auth_file_) << json{{"auths", {{host, {{"auth", base64_encode(user + ":" + password)}}}}}}.dump();
+    std::ofstream(auth_file_)
+        << json{{"auths", {{host, {{"auth", base64_encode(user + ":" + password)}}}}}}.dump();
   }
   // The archive extracted by the system's tar: path -> content.
   std::map<std::string, std::string> unpack() {
@@ -147,7 +155,8 @@ TEST_F(PullTest, OciImageByTagBecomesAnOciLayoutArchive) {
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->reference, ref.str());
   EXPECT_EQ(r->manifest_digest, img.manifest_digest);
-  EXPECT_EQ(r->bytes, static_cast<std::int64_t>(img.config.size() + img.layer.size() + img.manifest.size()));
+  EXPECT_EQ(r->bytes,
+            static_cast<std::int64_t>(img.config.size() + img.layer.size() + img.manifest.size()));
 
   auto files = unpack();
   EXPECT_EQ(files.size(), 5u);
@@ -181,10 +190,13 @@ TEST_F(PullTest, DockerManifestListResolvesToThePlatform) {
   auto amd = registry_.image("", /*docker=*/true, "amd64-layer");
   auto arm = registry_.image("", /*docker=*/true, "arm64-layer");
   auto entry = [](const FakeRegistry::Image& img, const char* arch) {
-    return json{{"mediaType", detail::kDockerManifest}, {"digest", sha256_digest(img.manifest)},
-                {"size", img.manifest.size()}, {"platform", {{"os", "linux"}, {"architecture", arch}}}};
+    return json{{"mediaType", detail::kDockerManifest},
+                {"digest", sha256_digest(img.manifest)},
+                {"size", img.manifest.size()},
+                {"platform", {{"os", "linux"}, {"architecture", arch}}}};
   };
-  auto list = json{{"schemaVersion", 2}, {"mediaType", detail::kDockerList},
+  auto list = json{{"schemaVersion", 2},
+                   {"mediaType", detail::kDockerList},
                    {"manifests", {entry(arm, "arm64"), entry(amd, "amd64")}}}
                   .dump();
   auto list_digest = registry_.manifest(list, std::string(detail::kDockerList), "multi");
@@ -209,7 +221,8 @@ TEST_F(PullTest, DockerManifestListResolvesToThePlatform) {
   r = pull_oci_archive(registry_.ref(":multi"), out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kNotFound));
-  EXPECT_NE(r.error().message().find("no linux/s390x manifest"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("no linux/s390x manifest"), std::string::npos)
+      << r.error().message();
   expect_no_archive();
 
   options_.platform = "nonsense";
@@ -219,7 +232,8 @@ TEST_F(PullTest, DockerManifestListResolvesToThePlatform) {
 }
 
 TEST_F(PullTest, ManifestUnknownIsANotFoundLine) {
-  imposter_.when("GET", registry_.path("manifests/1"), registry_error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
+  imposter_.when("GET", registry_.path("manifests/1"),
+                 registry_error(404, "MANIFEST_UNKNOWN", "manifest unknown"));
   auto ref = registry_.ref();
   auto r = pull_oci_archive(ref, out(), options_);
   ASSERT_FALSE(r);
@@ -246,7 +260,8 @@ TEST_F(PullTest, RegistryDownIsUnavailable) {
   auto r = pull_oci_archive(ref, out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kUnavailable));
-  EXPECT_NE(r.error().message().find("pull " + ref.str() + ": GET http://127.0.0.1:"), std::string::npos)
+  EXPECT_NE(r.error().message().find("pull " + ref.str() + ": GET http://127.0.0.1:"),
+            std::string::npos)
       << r.error().message();
   EXPECT_NE(r.error().message().find("onnect"), std::string::npos) << r.error().message();
   expect_no_archive();
@@ -256,11 +271,13 @@ TEST_F(PullTest, BlobDigestMismatchLeavesNoArchive) {
   auto img = registry_.image("1");
   auto layer_digest = sha256_digest(img.layer);
   std::string wrong(img.layer.size(), 'X');  // same size, other bytes
-  imposter_.when("GET", registry_.path("blobs/" + layer_digest), typed(200, wrong, "application/octet-stream"));
+  imposter_.when("GET", registry_.path("blobs/" + layer_digest),
+                 typed(200, wrong, "application/octet-stream"));
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kBadImage));
-  EXPECT_NE(r.error().message().find("blob " + layer_digest + ": digest mismatch (got " + sha256_digest(wrong)),
+  EXPECT_NE(r.error().message().find("blob " + layer_digest + ": digest mismatch (got " +
+                                     sha256_digest(wrong)),
             std::string::npos)
       << r.error().message();
   expect_no_archive();
@@ -273,25 +290,29 @@ TEST_F(PullTest, BlobLongerOrShorterThanTheManifestSays) {
                  typed(200, img.layer + "more", "application/octet-stream"));
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("more than the manifest's size"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("more than the manifest's size"), std::string::npos)
+      << r.error().message();
   expect_no_archive();
 
   imposter_.when("GET", registry_.path("blobs/" + layer_digest),
                  typed(200, img.layer.substr(1), "application/octet-stream"));
   r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("bytes, the manifest says"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("bytes, the manifest says"), std::string::npos)
+      << r.error().message();
   expect_no_archive();
 }
 
 TEST_F(PullTest, MissingBlobIsNotFound) {
   auto img = registry_.image("1");
   auto layer_digest = sha256_digest(img.layer);
-  imposter_.when("GET", registry_.path("blobs/" + layer_digest), registry_error(404, "BLOB_UNKNOWN", "blob unknown to registry"));
+  imposter_.when("GET", registry_.path("blobs/" + layer_digest),
+                 registry_error(404, "BLOB_UNKNOWN", "blob unknown to registry"));
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kNotFound));
-  EXPECT_NE(r.error().message().find("blob " + layer_digest + ": blob unknown to registry (404)"), std::string::npos);
+  EXPECT_NE(r.error().message().find("blob " + layer_digest + ": blob unknown to registry (404)"),
+            std::string::npos);
 }
 
 TEST_F(PullTest, ManifestDigestIsChecked) {
@@ -310,7 +331,8 @@ TEST_F(PullTest, ManifestDigestIsChecked) {
   imposter_.when("GET", registry_.path("manifests/2"), reply);
   r = pull_oci_archive(registry_.ref(":2"), out(), options_);
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message().find("Docker-Content-Digest"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("Docker-Content-Digest"), std::string::npos)
+      << r.error().message();
   expect_no_archive();
 }
 
@@ -328,19 +350,25 @@ TEST_F(PullTest, Schema1IsAClearError) {
 Reply needs_bearer(const RecordedRequest& req, const std::string& realm, Reply ok) {
   if (req.header("Authorization") == "Bearer tok-123") return ok;
   auto r = registry_error(401, "UNAUTHORIZED", "authentication required");
-  r.headers.emplace_back("WWW-Authenticate",
-                         "Bearer realm=\"" + realm + "\",service=\"test-registry\",scope=\"repository:fn:pull\"");
+  r.headers.emplace_back(
+      "WWW-Authenticate",
+      "Bearer realm=\"" + realm + "\",service=\"test-registry\",scope=\"repository:fn:pull\"");
   return r;
 }
 
-void protect_with_bearer(Imposter& imposter, FakeRegistry& registry, const FakeRegistry::Image& img) {
+void protect_with_bearer(Imposter& imposter, FakeRegistry& registry,
+                         const FakeRegistry::Image& img) {
   auto realm = imposter.url() + "/token";
   for (const auto& [path, body, type] :
        {std::tuple{registry.path("manifests/1"), img.manifest, std::string(detail::kOciManifest)},
-        std::tuple{registry.path("blobs/" + sha256_digest(img.config)), img.config, std::string("application/octet-stream")},
-        std::tuple{registry.path("blobs/" + sha256_digest(img.layer)), img.layer, std::string("application/octet-stream")}}) {
+        std::tuple{registry.path("blobs/" + sha256_digest(img.config)), img.config,
+                   std::string("application/octet-stream")},
+        std::tuple{registry.path("blobs/" + sha256_digest(img.layer)), img.layer,
+                   std::string("application/octet-stream")}}) {
     auto ok = typed(200, body, type);
-    imposter.when_request("GET", path, [realm, ok](const RecordedRequest& req) { return needs_bearer(req, realm, ok); });
+    imposter.when_request("GET", path, [realm, ok](const RecordedRequest& req) {
+      return needs_bearer(req, realm, ok);
+    });
   }
 }
 
@@ -348,7 +376,8 @@ TEST_F(PullTest, BearerTokenFlowWithBasicCredentials) {
   auto img = registry_.image("1");
   protect_with_bearer(imposter_, registry_, img);
   imposter_.when_request("GET", "/token", [](const RecordedRequest& req) {
-    if (req.header("Authorization") != "Basic " + base64_encode("alice:pw")) return Reply::json(401, "{}");
+    if (req.header("Authorization") != "Basic " + base64_encode("alice:pw"))
+      return Reply::json(401, "{}");
     return Reply::json(200, R"({"token":"tok-123","expires_in":300})");
   });
   write_auth(registry_.host(), "alice", "pw");
@@ -386,7 +415,8 @@ TEST_F(PullTest, BearerWithIdentityTokenUsesTheRefreshGrant) {
     }
     return Reply::json(200, R"({"access_token":"tok-123"})");
   });
-  std::ofstream(auth_file_) << json{{"auths", {{registry_.host(), {{"identitytoken", "rt/x"}}}}}}.dump();
+  std::ofstream(auth_file_)
+      << json{{"auths", {{registry_.host(), {{"identitytoken", "rt/x"}}}}}}.dump();
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_TRUE(r) << r.error().message();
 }
@@ -399,8 +429,9 @@ TEST_F(PullTest, BearerTokenRefusedIsUnauthorized) {
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kUnauthorized));
-  EXPECT_NE(r.error().message().find("token from " + imposter_.url() + "/token: bad credentials (401)"),
-            std::string::npos)
+  EXPECT_NE(
+      r.error().message().find("token from " + imposter_.url() + "/token: bad credentials (401)"),
+      std::string::npos)
       << r.error().message();
   expect_no_archive();
 }
@@ -412,8 +443,8 @@ TEST_F(PullTest, TokenThatDoesNotWorkIsUnauthorizedNotALoop) {
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kUnauthorized));
-  EXPECT_NE(r.error().message().find("authentication required (401); no credentials for " + registry_.host() +
-                                     " in " + auth_file_),
+  EXPECT_NE(r.error().message().find("authentication required (401); no credentials for " +
+                                     registry_.host() + " in " + auth_file_),
             std::string::npos)
       << r.error().message();
   EXPECT_EQ(imposter_.requests().size(), 3u);  // manifest, token, manifest again; then give up
@@ -423,17 +454,19 @@ TEST_F(PullTest, BasicChallenge) {
   auto img = registry_.image("1");
   auto basic = "Basic " + base64_encode("bob:pw");
   auto manifest_ok = typed(200, img.manifest, std::string(detail::kOciManifest));
-  imposter_.when_request("GET", registry_.path("manifests/1"), [basic, manifest_ok](const RecordedRequest& req) {
-    if (req.header("Authorization") == basic) return manifest_ok;
-    auto r = registry_error(401, "UNAUTHORIZED", "authentication required");
-    r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Registry Realm\"");
-    return r;
-  });
+  imposter_.when_request(
+      "GET", registry_.path("manifests/1"), [basic, manifest_ok](const RecordedRequest& req) {
+        if (req.header("Authorization") == basic) return manifest_ok;
+        auto r = registry_error(401, "UNAUTHORIZED", "authentication required");
+        r.headers.emplace_back("WWW-Authenticate", "Basic realm=\"Registry Realm\"");
+        return r;
+      });
   // Without credentials: a line that says what is missing.
   auto r = pull_oci_archive(registry_.ref(), out(), options_);
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, make_error_code(Errc::kUnauthorized));
-  EXPECT_NE(r.error().message().find("wants a user and password"), std::string::npos) << r.error().message();
+  EXPECT_NE(r.error().message().find("wants a user and password"), std::string::npos)
+      << r.error().message();
 
   write_auth(registry_.host(), "bob", "pw");
   r = pull_oci_archive(registry_.ref(), out(), options_);

@@ -17,15 +17,18 @@ TEST(Reference, NormalizationTable) {
       {"alpine:3.18", "docker.io", "library/alpine", "3.18", "", "docker.io/library/alpine:3.18"},
       {"openfaas/of-watchdog:0.9.1", "docker.io", "openfaas/of-watchdog", "0.9.1", "",
        "docker.io/openfaas/of-watchdog:0.9.1"},
-      {"docker.io/alpine", "docker.io", "library/alpine", "latest", "", "docker.io/library/alpine:latest"},
-      {"index.docker.io/user/repo", "docker.io", "user/repo", "latest", "", "docker.io/user/repo:latest"},
+      {"docker.io/alpine", "docker.io", "library/alpine", "latest", "",
+       "docker.io/library/alpine:latest"},
+      {"index.docker.io/user/repo", "docker.io", "user/repo", "latest", "",
+       "docker.io/user/repo:latest"},
       {"ghcr.io/openfaas/gateway:1", "ghcr.io", "openfaas/gateway", "1", "",
        "ghcr.io/openfaas/gateway:1"},
       {"ghcr.io/one", "ghcr.io", "one", "latest", "", "ghcr.io/one:latest"},
       {"127.0.0.1:5000/fn", "127.0.0.1:5000", "fn", "latest", "", "127.0.0.1:5000/fn:latest"},
       {"127.0.0.1:5000/fn:1", "127.0.0.1:5000", "fn", "1", "", "127.0.0.1:5000/fn:1"},
       {"localhost/repo", "localhost", "repo", "latest", "", "localhost/repo:latest"},
-      {"localhost:5000/a/b/c:v_1", "localhost:5000", "a/b/c", "v_1", "", "localhost:5000/a/b/c:v_1"},
+      {"localhost:5000/a/b/c:v_1", "localhost:5000", "a/b/c", "v_1", "",
+       "localhost:5000/a/b/c:v_1"},
       {"[::1]:5000/fn:2", "[::1]:5000", "fn", "2", "", "[::1]:5000/fn:2"},
       {"my-registry.example.com/a__b/c.d-e:Tag.1-x", "my-registry.example.com", "a__b/c.d-e",
        "Tag.1-x", "", "my-registry.example.com/a__b/c.d-e:Tag.1-x"},
@@ -34,7 +37,8 @@ TEST(Reference, NormalizationTable) {
       {"127.0.0.1:5000/fn:1@" + kDigest, "127.0.0.1:5000", "fn", "1", kDigest,
        "127.0.0.1:5000/fn:1@" + kDigest},
       // docker too reads "localhost:5000" without a slash as repository "localhost", tag "5000".
-      {"localhost:5000", "docker.io", "library/localhost", "5000", "", "docker.io/library/localhost:5000"},
+      {"localhost:5000", "docker.io", "library/localhost", "5000", "",
+       "docker.io/library/localhost:5000"},
   };
   for (const auto& row : table) {
     auto ref = parse_reference(row.input);

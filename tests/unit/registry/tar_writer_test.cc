@@ -1,12 +1,12 @@
 #include "tar_writer.h"
 
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+
+#include <gtest/gtest.h>
+#include <unistd.h>
 
 namespace faas::registry::detail {
 namespace {
@@ -44,7 +44,8 @@ TEST_F(TarWriterTest, SystemTarReadsWhatWeWrite) {
   std::string big(100000, '\0');
   for (std::size_t i = 0; i < big.size(); ++i) big[i] = static_cast<char>(i * 7 % 251);
   ASSERT_TRUE(tar->begin_file("blobs/sha256/" + std::string(64, 'a'), big.size()));
-  for (std::size_t off = 0; off < big.size(); off += 4093) ASSERT_TRUE(tar->write(std::string_view(big).substr(off, 4093)));
+  for (std::size_t off = 0; off < big.size(); off += 4093)
+    ASSERT_TRUE(tar->write(std::string_view(big).substr(off, 4093)));
   ASSERT_TRUE(tar->end_file());
   ASSERT_TRUE(tar->add_file("empty", ""));
   std::string long_name = std::string(120, 'd') + "/" + std::string(90, 'f');
@@ -67,7 +68,7 @@ TEST_F(TarWriterTest, WrongAmountOfDataIsAnError) {
   ASSERT_TRUE(tar->begin_file("f", 3));
   EXPECT_FALSE(tar->write("four"));
   ASSERT_TRUE(tar->write("ab"));
-  EXPECT_FALSE(tar->end_file());      // one byte short
+  EXPECT_FALSE(tar->end_file());          // one byte short
   EXPECT_FALSE(tar->add_file("g", "x"));  // still inside f
   EXPECT_FALSE(tar->finish());
   EXPECT_FALSE(tar->write("cd"));
@@ -81,7 +82,8 @@ TEST(TarHeader, ChecksumSizeAndLongNames) {
   char block[512];
   ASSERT_TRUE(fill_tar_header(block, "index.json", '0', 1234));
   unsigned sum = 0;
-  for (int i = 0; i < 512; ++i) sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(block[i]);
+  for (int i = 0; i < 512; ++i)
+    sum += (i >= 148 && i < 156) ? ' ' : static_cast<unsigned char>(block[i]);
   EXPECT_EQ(std::strtoul(block + 148, nullptr, 8), sum);
   EXPECT_EQ(std::strtoull(block + 124, nullptr, 8), 1234u);
   EXPECT_EQ(std::string(block + 257), "ustar");

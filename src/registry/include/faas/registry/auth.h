@@ -57,7 +57,7 @@ struct Challenge {
 Result<std::vector<Challenge>> parse_www_authenticate(std::string_view header);
 
 // The token in a token endpoint's JSON answer: "token", else "access_token" (OAuth2 form).
-Result<std::string> parse_token_response(std::string_view json);
+Result<std::string> parse_token_response(std::string_view answer);
 
 // "Basic <base64(user:pass)>".
 std::string basic_authorization(const Credentials& credentials);

@@ -15,7 +15,9 @@ enum class Errc {
 };
 
 const std::error_category& registry_category();
-inline std::error_code make_error_code(Errc e) { return {static_cast<int>(e), registry_category()}; }
+inline std::error_code make_error_code(Errc e) {
+  return {static_cast<int>(e), registry_category()};
+}
 
 }  // namespace faas::registry
 
