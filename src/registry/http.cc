@@ -8,6 +8,7 @@
 #include <curl/curl.h>
 
 #include "faas/registry/errors.h"
+#include "faas/registry/reference.h"
 
 namespace faas::registry::detail {
 namespace {
@@ -46,7 +47,10 @@ bool loopback_url(std::string_view url) {
   auto start = url.find("://");
   if (start == std::string_view::npos) return false;
   auto host = url.substr(start + 3);
-  return host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]");
+  host = host.substr(0, host.find('/'));
+  host =
+      host.starts_with('[') ? host.substr(0, host.find(']') + 1) : host.substr(0, host.find(':'));
+  return is_loopback_host(host);
 }
 
 // State of one transfer, reached from curl's callbacks.

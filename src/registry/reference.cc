@@ -133,7 +133,23 @@ bool Reference::plain_http() const {
   } else {
     host = host.substr(0, host.find(':'));
   }
-  return host == "localhost" || host.starts_with("127.") || host == "[::1]";
+  return is_loopback_host(host);
+}
+
+bool is_loopback_host(std::string_view host) {
+  if (host == "localhost" || host == "[::1]") return true;
+  // 127.0.0.0/8 as a dotted literal only: "127.example.com" is a name anyone can register.
+  if (!host.starts_with("127.") || std::count(host.begin(), host.end(), '.') != 3) return false;
+  std::size_t start = 0;
+  while (start <= host.size()) {
+    auto end = std::min(host.find('.', start), host.size());
+    auto part = host.substr(start, end - start);
+    if (part.empty() || part.size() > 3 || !is_digits(part) || std::stoi(std::string(part)) > 255) {
+      return false;
+    }
+    start = end + 1;
+  }
+  return true;
 }
 
 std::string Reference::manifest_ref() const { return digest.empty() ? tag : digest; }

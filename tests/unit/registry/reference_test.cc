@@ -70,6 +70,21 @@ TEST(Reference, PlainHttpOnlyForLoopback) {
   EXPECT_FALSE(parse_reference("ghcr.io/a/b")->plain_http());
   EXPECT_FALSE(parse_reference("localhost.example.com/fn")->plain_http());
   EXPECT_FALSE(parse_reference("10.0.0.1:5000/fn")->plain_http());
+  // Names that merely look local are not.
+  EXPECT_FALSE(parse_reference("127.example.com/fn")->plain_http());
+  EXPECT_FALSE(parse_reference("127.0.0.1.nip.io/fn")->plain_http());
+  EXPECT_FALSE(parse_reference("127.0.0.256/fn")->plain_http());
+  EXPECT_FALSE(parse_reference("localhost.example.com:5000/fn")->plain_http());
+}
+
+TEST(Reference, LoopbackHost) {
+  for (auto host : {"localhost", "127.0.0.1", "127.1.2.3", "127.255.255.255", "[::1]"}) {
+    EXPECT_TRUE(is_loopback_host(host)) << host;
+  }
+  for (auto host : {"", "127", "127.0.0", "127.0.0.1.", "127..0.1", "127.0.0.1000", "128.0.0.1",
+                    "127.0.0.x", "[::2]", "::1", "localhost:5000"}) {
+    EXPECT_FALSE(is_loopback_host(host)) << host;
+  }
 }
 
 void expect_error(const std::string& input, const std::string& needle) {

@@ -28,6 +28,9 @@ struct Reference {
   friend bool operator==(const Reference&, const Reference&) = default;
 };
 
+// True for "localhost", an IPv4 literal 127.x.y.z and "[::1]" (a host without its port).
+bool is_loopback_host(std::string_view host);
+
 // Docker's normalization: no domain → docker.io; docker.io with a one-part path → "library/";
 // "index.docker.io" → "docker.io"; no tag and no digest → tag "latest". The first path part is
 // a registry when it has a '.' or ':' or is "localhost" (or a bracketed IPv6 address).
