@@ -16,6 +16,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <random>
+#include <thread>
 
 #include "support/spawn.h"
 #include "support/watchdog_process.h"
@@ -161,6 +162,16 @@ class TemplatesTest : public ::testing::Test {
   ImageCleanup cleanup_;
 };
 
+// The watchdog relays a function's output to its log asynchronously: wait for it (bounded).
+bool log_shows(const Deployment& d, const std::string& needle) {
+  auto deadline = std::chrono::steady_clock::now() + 10s;
+  while (d.logs().find(needle) == std::string::npos) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(50ms);
+  }
+  return true;
+}
+
 Reply call(Deployment& d, Call c) {
   auto r = d.invoke(c);
   EXPECT_TRUE(r) << c.method << " " << c.target << ": " << r.error().message();
@@ -222,8 +233,7 @@ void check_python3_http(Deployment& fn) {
 
   Reply failed = call(fn, {.method = "POST", .target = "/fail", .headers = {}, .body = ""});
   EXPECT_EQ(failed.status, 500);
-  EXPECT_NE(fn.logs().find("python3-http handler failed on purpose"), std::string::npos)
-      << fn.logs();
+  EXPECT_TRUE(log_shows(fn, "python3-http handler failed on purpose")) << fn.logs();
 }
 
 TEST_F(TemplatesTest, Python3Http) {
@@ -274,7 +284,7 @@ void check_node(Deployment& fn) {
   Reply thrown = call(fn, {.method = "POST", .target = "/throw", .headers = {}, .body = ""});
   EXPECT_EQ(thrown.status, 500);
   EXPECT_EQ(thrown.body, "Error: node handler threw");
-  EXPECT_NE(fn.logs().find("node handler threw"), std::string::npos) << fn.logs();
+  EXPECT_TRUE(log_shows(fn, "node handler threw")) << fn.logs();
   Reply bad = call(fn, {.method = "POST", .target = "/items",
                         .headers = {{"Content-Type", "application/json"}}, .body = "{bad"});
   EXPECT_EQ(bad.status, 400);
@@ -347,7 +357,7 @@ TEST_F(TemplatesTest, CppHttp) {
   auto fn = build_and_deploy("cpp-http", files, {"handler.cc"});
   ASSERT_NE(fn, nullptr);
   check_echo_probe(*fn, "cpp-http");
-  EXPECT_NE(fn->logs().find("cpp handler failed on purpose"), std::string::npos) << fn->logs();
+  EXPECT_TRUE(log_shows(*fn, "cpp handler failed on purpose")) << fn->logs();
 }
 
 // ---- bash-streaming and dockerfile: their skeletons as faas-cli new writes them ------------------
