@@ -186,8 +186,10 @@ Result<std::string> GatewayClient::upload_image(const std::filesystem::path& arc
   if (r->status == 413) {
     std::error_code ec;
     auto size = std::filesystem::file_size(archive, ec);
+    std::string limit = trimmed(r->body);
     return invalid_argument(what + ": 413 image archive too large for the gateway (" +
-                            std::to_string(ec ? 0 : size) + " bytes)");
+                            std::to_string(ec ? 0 : size) + " bytes)" +
+                            (limit.empty() ? "" : ": " + limit));
   }
   auto ok = expect_ok(std::move(r), what);
   if (!ok) return ok.error();

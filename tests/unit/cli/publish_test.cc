@@ -97,6 +97,21 @@ TEST_F(Publish, PushSendsRegistryImagesAndUploadsLocalOnes) {
       << out_.str();
 }
 
+TEST_F(Publish, ProgressIsOneRedrawnLineOnATerminalOnly) {
+  std::istringstream in;
+  std::ostringstream out, err;
+  ASSERT_EQ(run({"push", "--filter", "hello"}, env_, Io{in, out, err, true}, dir_.path()), 0)
+      << err.str();
+  EXPECT_NE(err.str().find("\rUploading hello:0.1 0.0 MiB / 0.0 MiB (100%)"), std::string::npos)
+      << err.str();
+  EXPECT_EQ(err.str().back(), '\n');
+  ASSERT_EQ(cli({"push", "--filter", "hello"}), 0);
+  EXPECT_EQ(err_.str(), "");  // not a terminal: the plain Uploading/Uploaded lines on out only
+  EXPECT_NE(out_.str().find("Uploading: hello:0.1 (0.0 MiB) to " + gw_.url() + ".\n"),
+            std::string::npos)
+      << out_.str();
+}
+
 TEST_F(Publish, ViaGatewayUploadsRegistryImagesTooAndKeepsTheNamespace) {
   ASSERT_EQ(cli({"push", "--via-gateway", "--filter", "reg", "-n", "team"}), 0) << err_.str();
   auto reqs = gw_.requests();
@@ -116,7 +131,8 @@ TEST_F(Publish, UploadFailuresAreOneClearLine) {
   gw_.when("POST", "/system/images", Reply::text(413, "too large\n"));
   EXPECT_EQ(cli({"push", "--filter", "hello"}), 1);
   EXPECT_EQ(err_.str(),
-            "Error: upload hello:0.1: 413 image archive too large for the gateway (7 bytes)\n");
+            "Error: upload hello:0.1: 413 image archive too large for the gateway (7 bytes): too "
+            "large\n");
   gw_.when("POST", "/system/images", Reply::text(400, "bad archive: no index.json\n"));
   EXPECT_EQ(cli({"push", "--filter", "hello"}), 1);
   EXPECT_EQ(err_.str(), "Error: upload hello:0.1: 400 Bad Request: bad archive: no index.json\n");
@@ -177,6 +193,25 @@ TEST_F(Publish, BuildRunsInParallelAndRenamesWithTag) {
   EXPECT_NE(out_.str().find("Image: hello:0.1 built."), std::string::npos);
   EXPECT_NE(out_.str().find("Image: 127.0.0.1:5000/me/reg:1 built."), std::string::npos);
   EXPECT_EQ(cli({"build", "--parallel", "0"}), 1);
+}
+
+TEST_F(Publish, BuildPullsTheStackTemplatesItLacks) {
+  dir_.write("tsrc/template/mylang/template.yml", "language: mylang\n");
+  dir_.write("tsrc/template/mylang/Dockerfile", "FROM scratch\n");
+  dir_.write("mine/handler.sh", "x\n");
+  dir_.write("t.yaml", "version: 1.0\nprovider: {name: openfaas}\nfunctions:\n"
+                       "  m: {lang: mylang, handler: ./mine, image: 'm:1'}\n"
+                       "configuration:\n  templates:\n    - name: mylang\n      source: " +
+                           (dir_.path() / "tsrc").string() + "\n");
+  env_["FAAS_TEMPLATE_DIR"] = (dir_.path() / "none").string();
+  EXPECT_EQ(cli({"build", "-f", "t.yaml", "--disable-stack-pull"}), 1);
+  EXPECT_NE(err_.str().find("template mylang not found"), std::string::npos) << err_.str();
+  ASSERT_EQ(cli({"build", "-f", "t.yaml"}), 0) << err_.str();
+  EXPECT_NE(out_.str().find("Pulling template: mylang"), std::string::npos) << out_.str();
+  EXPECT_TRUE(fs::exists(dir_.path() / "build" / "m" / "function" / "handler.sh"));
+  EXPECT_NE(log().find("buildah bud -t m:1"), std::string::npos) << log();
+  ASSERT_EQ(cli({"build", "-f", "t.yaml"}), 0) << err_.str();  // already there: no pull
+  EXPECT_EQ(out_.str().find("Pulling template"), std::string::npos) << out_.str();
 }
 
 TEST_F(Publish, DeployAnOciArchiveUploadsItFirst) {
