@@ -1,14 +1,14 @@
 #include "templates/commands.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <thread>
 
 #include "support/spawn.h"
 
@@ -52,7 +52,8 @@ Result<CommandResult> run_command(const std::vector<std::string>& argv, const st
   std::string text;
   char buf[65536];
   ::lseek(out_fd, 0, SEEK_SET);
-  for (ssize_t n; (n = ::read(out_fd, buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+  for (ssize_t n; (n = ::read(out_fd, buf, sizeof buf)) > 0;)
+    text.append(buf, static_cast<size_t>(n));
   ::close(out_fd);
   result.output = std::move(text);
   if (!status) {

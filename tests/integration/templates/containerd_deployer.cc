@@ -1,11 +1,5 @@
 #include "templates/containerd_deployer.h"
 
-#include <signal.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
-#include <boost/asio/awaitable.hpp>
-#include <boost/beast/http.hpp>
 #include <charconv>
 #include <filesystem>
 #include <iostream>
@@ -13,8 +7,15 @@
 #include <sstream>
 #include <thread>
 
+#include <boost/asio/awaitable.hpp>
+#include <boost/beast/http.hpp>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include "faas/containerd/netns.h"
 #include "faas/containerd/oci_spec.h"
+
 #include "support/spawn.h"
 #include "templates/commands.h"
 
@@ -80,8 +81,8 @@ struct UserIds {
 // The image's USER as numeric ids, reading the image's own /etc/passwd and /etc/group for names
 // (the OCI runtime spec needs numbers; spec_from_image leaves names to the caller).
 Result<UserIds> image_user(const std::string& image) {
-  auto user = tool_output({"buildah", "inspect", "--type", "image", "--format",
-                           "{{.OCIv1.Config.User}}", image});
+  auto user = tool_output(
+      {"buildah", "inspect", "--type", "image", "--format", "{{.OCIv1.Config.User}}", image});
   if (!user) return user.error();
   std::string spec = last_line(*user);
   if (spec.empty()) return UserIds{};
@@ -170,7 +171,8 @@ Result<Reply> parse_reply(const std::string& raw, bool head) {
   auto res = parser.release();
   Reply reply;
   reply.status = static_cast<int>(res.result_int());
-  for (const auto& f : res) reply.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
+  for (const auto& f : res)
+    reply.headers.emplace_back(std::string(f.name_string()), std::string(f.value()));
   reply.body = std::move(res.body());
   return reply;
 }
@@ -202,7 +204,9 @@ Result<Reply> call_in_netns(pid_t pid, const Call& call) {
 class ContainerdDeployment : public Deployment {
  public:
   ContainerdDeployment(Client client, std::string id, std::string image, TempDir dir)
-      : client_(std::move(client)), id_(std::move(id)), image_(std::move(image)),
+      : client_(std::move(client)),
+        id_(std::move(id)),
+        image_(std::move(image)),
         dir_(std::move(dir)) {}
   ~ContainerdDeployment() override { run_async(remove_container(client_, id_, image_)); }
 
@@ -253,9 +257,9 @@ std::string unique_suffix() {
 
 std::string Reply::header(std::string_view name) const {
   for (const auto& [k, v] : headers) {
-    if (k.size() == name.size() &&
-        std::equal(k.begin(), k.end(), name.begin(),
-                   [](char a, char b) { return std::tolower(a) == std::tolower(b); })) {
+    if (k.size() == name.size() && std::equal(k.begin(), k.end(), name.begin(), [](char a, char b) {
+          return std::tolower(a) == std::tolower(b);
+        })) {
       return v;
     }
   }
@@ -280,7 +284,7 @@ Result<std::unique_ptr<Deployment>> ContainerdDeployer::deploy(const BuiltFuncti
   // Uncompressed layers: gzip would only cost time on a local hand-over.
   std::string archive = dir->file("image.tar");
   if (auto pushed = tool_output({"buildah", "push", "--quiet", "--disable-compression", fn.image,
-                                             "oci-archive:" + archive});
+                                 "oci-archive:" + archive});
       !pushed) {
     return pushed.error();
   }

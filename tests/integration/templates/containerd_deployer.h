@@ -9,6 +9,7 @@
 
 #include "faas/containerd/client.h"
 #include "faas/core/result.h"
+
 #include "support/containerd_process.h"
 #include "templates/deployer.h"
 

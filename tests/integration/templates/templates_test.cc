@@ -6,17 +6,17 @@
 // response headers, and what a failing handler turns into.
 //
 // Each check is a function of a Deployer, so the same checks can run against `faasd up`.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <nlohmann/json.hpp>
 #include <random>
 #include <thread>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "support/spawn.h"
 #include "support/watchdog_process.h"
@@ -47,7 +47,8 @@ bool statically_linked(const std::string& path) {
 // The fwatchdog the watchdog images are made of: templates copy it alone into other images, so
 // it must be static. Sanitizer builds link it dynamically; they use the release build's.
 std::optional<std::string> static_fwatchdog() {
-  for (const std::string& dir : {env_or("FAAS_BIN_DIR", ""), std::string(FAAS_SOURCE_DIR) + "/build/bin"}) {
+  for (const std::string& dir :
+       {env_or("FAAS_BIN_DIR", ""), std::string(FAAS_SOURCE_DIR) + "/build/bin"}) {
     std::string path = dir + "/fwatchdog";
     if (!dir.empty() && ::access(path.c_str(), X_OK) == 0 && statically_linked(path)) return path;
   }
@@ -86,12 +87,14 @@ class TemplatesTest : public ::testing::Test {
     auto r = run_command({"bash", std::string(FAAS_SOURCE_DIR) + "/scripts/base-images.sh",
                           "--fwatchdog", *fwatchdog},
                          "", kBaseImagesTimeout);
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
+    auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
     if (!r || r->exit_code != 0) {
       error_ = "scripts/base-images.sh failed: " + (r ? tail(r->output) : r.error().message());
       return;
     }
-    std::cout << "[templates] base images ready in " << secs.count() << " s\n" << tail(r->output, 3000);
+    std::cout << "[templates] base images ready in " << secs.count() << " s\n"
+              << tail(r->output, 3000);
     auto d = ContainerdDeployer::start();
     if (!d) {
       error_ = "private containerd: " + d.error().message();
@@ -112,7 +115,8 @@ class TemplatesTest : public ::testing::Test {
     dir_.emplace(std::move(*dir));
   }
   void TearDown() override {
-    if (HasFailure() && deployer_ != nullptr) std::cerr << "containerd log:\n" << tail(deployer_->platform_log());
+    if (HasFailure() && deployer_ != nullptr)
+      std::cerr << "containerd log:\n" << tail(deployer_->platform_log());
   }
 
   // faas-cli new + the handler files + faas-cli build, as a user would; the image is removed
@@ -138,10 +142,12 @@ class TemplatesTest : public ::testing::Test {
     auto built = run_command({faas_cli(), "build"}, dir_->path(), kBuildTimeout);
     if (!built) return built.error();
     if (built->exit_code != 0) return invalid_argument("faas-cli build: " + tail(built->output));
-    auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
+    auto secs =
+        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
     std::cout << "[templates] " << lang << ": faas-cli build took " << secs.count() << " s\n";
     auto exists = run_command({"buildah", "inspect", "--type", "image", fn.image}, "", 60s);
-    if (!exists || exists->exit_code != 0) return invalid_argument("no image " + fn.image + " after the build");
+    if (!exists || exists->exit_code != 0)
+      return invalid_argument("no image " + fn.image + " after the build");
     return fn;
   }
 
@@ -207,8 +213,10 @@ TEST_F(TemplatesTest, Python3) {
 // ---- python3-http ----------------------------------------------------------------------------
 
 void check_python3_http(Deployment& fn) {
-  Reply r = call(fn, {.method = "POST", .target = "/things?a=1&a=2&b=x%20y",
-                      .headers = {{"X-Test", "yes"}}, .body = "payload"});
+  Reply r = call(fn, {.method = "POST",
+                      .target = "/things?a=1&a=2&b=x%20y",
+                      .headers = {{"X-Test", "yes"}},
+                      .body = "payload"});
   ASSERT_EQ(r.status, 201) << r.body << fn.logs();
   EXPECT_EQ(r.header("X-Fn"), "python3-http");
   EXPECT_EQ(r.header("Content-Type"), "application/json");
@@ -237,21 +245,22 @@ void check_python3_http(Deployment& fn) {
 }
 
 TEST_F(TemplatesTest, Python3Http) {
-  Files files{{"handler.py",
-               "def handle(event, context):\n"
-               "    if event.path == '/fail':\n"
-               "        raise RuntimeError('python3-http handler failed on purpose')\n"
-               "    if event.path == '/plain':\n"
-               "        return 'plain ' + event.body.decode()\n"
-               "    return {\n"
-               "        'statusCode': 201,\n"
-               "        'body': {'method': event.method, 'path': event.path,\n"
-               "                 'a': event.query.get('a'), 'all_a': event.query.getlist('a'),\n"
-               "                 'b': event.query['b'], 'x_test': event.headers.get('x-test'),\n"
-               "                 'body': event.body.decode(), 'body_type': type(event.body).__name__,\n"
-               "                 'hostname_set': bool(context.hostname)},\n"
-               "        'headers': {'X-Fn': 'python3-http'},\n"
-               "    }\n"}};
+  Files files{
+      {"handler.py",
+       "def handle(event, context):\n"
+       "    if event.path == '/fail':\n"
+       "        raise RuntimeError('python3-http handler failed on purpose')\n"
+       "    if event.path == '/plain':\n"
+       "        return 'plain ' + event.body.decode()\n"
+       "    return {\n"
+       "        'statusCode': 201,\n"
+       "        'body': {'method': event.method, 'path': event.path,\n"
+       "                 'a': event.query.get('a'), 'all_a': event.query.getlist('a'),\n"
+       "                 'b': event.query['b'], 'x_test': event.headers.get('x-test'),\n"
+       "                 'body': event.body.decode(), 'body_type': type(event.body).__name__,\n"
+       "                 'hostname_set': bool(context.hostname)},\n"
+       "        'headers': {'X-Fn': 'python3-http'},\n"
+       "    }\n"}};
   auto fn = build_and_deploy("python3-http", files, {"handler.py", "requirements.txt"});
   ASSERT_NE(fn, nullptr);
   check_python3_http(*fn);
@@ -260,8 +269,10 @@ TEST_F(TemplatesTest, Python3Http) {
 // ---- node ------------------------------------------------------------------------------------
 
 void check_node(Deployment& fn) {
-  Reply r = call(fn, {.method = "POST", .target = "/items?a=1&a=2&b=z",
-                      .headers = {{"Content-Type", "application/json"}}, .body = R"({"n": 41})"});
+  Reply r = call(fn, {.method = "POST",
+                      .target = "/items?a=1&a=2&b=z",
+                      .headers = {{"Content-Type", "application/json"}},
+                      .body = R"({"n": 41})"});
   ASSERT_EQ(r.status, 202) << r.body << fn.logs();
   EXPECT_EQ(r.header("X-Fn"), "node");
   auto j = nlohmann::json::parse(r.body, nullptr, false);
@@ -273,8 +284,10 @@ void check_node(Deployment& fn) {
   EXPECT_EQ(j["n"], 42);  // the JSON body arrives parsed
   EXPECT_EQ(j["contentType"], "application/json");
 
-  Reply text = call(fn, {.method = "POST", .target = "/text",
-                         .headers = {{"Content-Type", "text/plain"}}, .body = "hi"});
+  Reply text = call(fn, {.method = "POST",
+                         .target = "/text",
+                         .headers = {{"Content-Type", "text/plain"}},
+                         .body = "hi"});
   EXPECT_EQ(text.status, 200);
   EXPECT_EQ(text.body, "text:hi");
   Reply failed = call(fn, {.method = "POST", .target = "/fail", .headers = {}, .body = ""});
@@ -285,22 +298,25 @@ void check_node(Deployment& fn) {
   EXPECT_EQ(thrown.status, 500);
   EXPECT_EQ(thrown.body, "Error: node handler threw");
   EXPECT_TRUE(log_shows(fn, "node handler threw")) << fn.logs();
-  Reply bad = call(fn, {.method = "POST", .target = "/items",
-                        .headers = {{"Content-Type", "application/json"}}, .body = "{bad"});
+  Reply bad = call(fn, {.method = "POST",
+                        .target = "/items",
+                        .headers = {{"Content-Type", "application/json"}},
+                        .body = "{bad"});
   EXPECT_EQ(bad.status, 400);
 }
 
 TEST_F(TemplatesTest, Node) {
-  Files files{{"handler.js",
-               "'use strict'\n"
-               "module.exports = async (event, context) => {\n"
-               "  if (event.path === '/fail') return context.fail('node handler failed on purpose')\n"
-               "  if (event.path === '/throw') throw new Error('node handler threw')\n"
-               "  if (event.path === '/text') return 'text:' + event.body\n"
-               "  return context.status(202).headers({'X-Fn': 'node'}).succeed({\n"
-               "    method: event.method, path: event.path, query: event.query,\n"
-               "    n: event.body.n + 1, contentType: event.headers['content-type']})\n"
-               "}\n"}};
+  Files files{
+      {"handler.js",
+       "'use strict'\n"
+       "module.exports = async (event, context) => {\n"
+       "  if (event.path === '/fail') return context.fail('node handler failed on purpose')\n"
+       "  if (event.path === '/throw') throw new Error('node handler threw')\n"
+       "  if (event.path === '/text') return 'text:' + event.body\n"
+       "  return context.status(202).headers({'X-Fn': 'node'}).succeed({\n"
+       "    method: event.method, path: event.path, query: event.query,\n"
+       "    n: event.body.n + 1, contentType: event.headers['content-type']})\n"
+       "}\n"}};
   auto fn = build_and_deploy("node", files, {"handler.js", "package.json"});
   ASSERT_NE(fn, nullptr);
   check_node(*fn);
@@ -310,8 +326,10 @@ TEST_F(TemplatesTest, Node) {
 
 // go and cpp-http answer the same probe: method, path, a query value, a header and the body.
 void check_echo_probe(Deployment& fn, const std::string& tag) {
-  Reply r = call(fn, {.method = "PATCH", .target = "/p/q?a=b%20c&z=1",
-                      .headers = {{"X-Test", "yes"}}, .body = "the body"});
+  Reply r = call(fn, {.method = "PATCH",
+                      .target = "/p/q?a=b%20c&z=1",
+                      .headers = {{"X-Test", "yes"}},
+                      .body = "the body"});
   EXPECT_EQ(r.status, 202) << r.body << fn.logs();
   EXPECT_EQ(r.header("X-Fn"), tag);
   EXPECT_EQ(r.body, "method=PATCH path=/p/q a=b c x=yes body=the body");
@@ -320,19 +338,20 @@ void check_echo_probe(Deployment& fn, const std::string& tag) {
 }
 
 TEST_F(TemplatesTest, Go) {
-  Files files{{"handler.go",
-               "package function\n\n"
-               "import (\n\t\"fmt\"\n\t\"io\"\n\t\"net/http\"\n)\n\n"
-               "func Handle(w http.ResponseWriter, r *http.Request) {\n"
-               "\tbody, _ := io.ReadAll(r.Body)\n"
-               "\tif r.URL.Path == \"/fail\" {\n"
-               "\t\thttp.Error(w, \"go handler failed on purpose\", http.StatusInternalServerError)\n"
-               "\t\treturn\n\t}\n"
-               "\tw.Header().Set(\"X-Fn\", \"go\")\n"
-               "\tw.WriteHeader(http.StatusAccepted)\n"
-               "\tfmt.Fprintf(w, \"method=%s path=%s a=%s x=%s body=%s\", r.Method, r.URL.Path,\n"
-               "\t\tr.URL.Query().Get(\"a\"), r.Header.Get(\"X-Test\"), body)\n"
-               "}\n"}};
+  Files files{
+      {"handler.go",
+       "package function\n\n"
+       "import (\n\t\"fmt\"\n\t\"io\"\n\t\"net/http\"\n)\n\n"
+       "func Handle(w http.ResponseWriter, r *http.Request) {\n"
+       "\tbody, _ := io.ReadAll(r.Body)\n"
+       "\tif r.URL.Path == \"/fail\" {\n"
+       "\t\thttp.Error(w, \"go handler failed on purpose\", http.StatusInternalServerError)\n"
+       "\t\treturn\n\t}\n"
+       "\tw.Header().Set(\"X-Fn\", \"go\")\n"
+       "\tw.WriteHeader(http.StatusAccepted)\n"
+       "\tfmt.Fprintf(w, \"method=%s path=%s a=%s x=%s body=%s\", r.Method, r.URL.Path,\n"
+       "\t\tr.URL.Query().Get(\"a\"), r.Header.Get(\"X-Test\"), body)\n"
+       "}\n"}};
   auto fn = build_and_deploy("go", files, {"handler.go", "go.mod"});
   ASSERT_NE(fn, nullptr);
   check_echo_probe(*fn, "go");
@@ -341,26 +360,28 @@ TEST_F(TemplatesTest, Go) {
 // ---- cpp-http ----------------------------------------------------------------------------------
 
 TEST_F(TemplatesTest, CppHttp) {
-  Files files{{"handler.cc",
-               "#include <stdexcept>\n"
-               "#include \"faas/function.h\"\n"
-               "faas::Response handle(const faas::Request& req) {\n"
-               "  if (req.path == \"/fail\") throw std::runtime_error(\"cpp handler failed on purpose\");\n"
-               "  faas::Response res;\n"
-               "  res.status = 202;\n"
-               "  res.headers.emplace_back(\"X-Fn\", \"cpp-http\");\n"
-               "  res.body = \"method=\" + req.method + \" path=\" + req.path + \" a=\" +\n"
-               "             req.query_param(\"a\").value_or(\"-\") + \" x=\" + req.header(\"x-test\") +\n"
-               "             \" body=\" + req.body;\n"
-               "  return res;\n"
-               "}\n"}};
+  Files files{
+      {"handler.cc",
+       "#include <stdexcept>\n"
+       "#include \"faas/function.h\"\n"
+       "faas::Response handle(const faas::Request& req) {\n"
+       "  if (req.path == \"/fail\") throw std::runtime_error(\"cpp handler failed on purpose\");\n"
+       "  faas::Response res;\n"
+       "  res.status = 202;\n"
+       "  res.headers.emplace_back(\"X-Fn\", \"cpp-http\");\n"
+       "  res.body = \"method=\" + req.method + \" path=\" + req.path + \" a=\" +\n"
+       "             req.query_param(\"a\").value_or(\"-\") + \" x=\" + req.header(\"x-test\") +\n"
+       "             \" body=\" + req.body;\n"
+       "  return res;\n"
+       "}\n"}};
   auto fn = build_and_deploy("cpp-http", files, {"handler.cc"});
   ASSERT_NE(fn, nullptr);
   check_echo_probe(*fn, "cpp-http");
   EXPECT_TRUE(log_shows(*fn, "cpp handler failed on purpose")) << fn->logs();
 }
 
-// ---- bash-streaming and dockerfile: their skeletons as faas-cli new writes them ------------------
+// ---- bash-streaming and dockerfile: their skeletons as faas-cli new writes them
+// ------------------
 
 TEST_F(TemplatesTest, BashStreamingSkeleton) {
   auto fn = build_and_deploy("bash-streaming", {}, {"handler.sh"});
@@ -378,11 +399,12 @@ TEST_F(TemplatesTest, DockerfileSkeleton) {
   EXPECT_EQ(r.body, "cat me");
 }
 
-// ---- the skeletons `faas-cli new` writes, unchanged (the interpreted ones: cheap to build) --------
+// ---- the skeletons `faas-cli new` writes, unchanged (the interpreted ones: cheap to build)
+// --------
 
 struct Skeleton {
   std::string lang;
-  std::string file;     // a skeleton file faas-cli new must write
+  std::string file;  // a skeleton file faas-cli new must write
   Call call;
   std::string content_type;  // expected Content-Type prefix
   std::string body;          // expected response body
@@ -402,25 +424,36 @@ TEST_P(SkeletonTest, Answers) {
 
 INSTANTIATE_TEST_SUITE_P(
     Interpreted, SkeletonTest,
-    ::testing::Values(
-        Skeleton{"python3", "handler.py", {.method = "POST", .target = "/", .headers = {}, .body = "echo"},
-                 "", "echo\n"},
-        Skeleton{"python3-http", "handler.py", {.method = "GET", .target = "/", .headers = {}, .body = ""},
-                 "text/html", "Hello from OpenFaaS!"},
-        Skeleton{"node", "handler.js",
-                 {.method = "POST", .target = "/", .headers = {{"Content-Type", "text/plain"}}, .body = "hi"},
-                 "application/json", R"({"body":"\"hi\"","content-type":"text/plain"})"}),
+    ::testing::Values(Skeleton{"python3",
+                               "handler.py",
+                               {.method = "POST", .target = "/", .headers = {}, .body = "echo"},
+                               "",
+                               "echo\n"},
+                      Skeleton{"python3-http",
+                               "handler.py",
+                               {.method = "GET", .target = "/", .headers = {}, .body = ""},
+                               "text/html",
+                               "Hello from OpenFaaS!"},
+                      Skeleton{"node",
+                               "handler.js",
+                               {.method = "POST",
+                                .target = "/",
+                                .headers = {{"Content-Type", "text/plain"}},
+                                .body = "hi"},
+                               "application/json",
+                               R"({"body":"\"hi\"","content-type":"text/plain"})"}),
     [](const ::testing::TestParamInfo<Skeleton>& info) {
       std::string name;
       for (char c : info.param.lang) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
       return name;
     });
 
-// ---- bad input -----------------------------------------------------------------------------------
+// ---- bad input
+// -----------------------------------------------------------------------------------
 
 TEST_F(TemplatesTest, BuildOfABrokenHandlerFailsWithTheCompilerError) {
-  auto fn = new_and_build("go", {{"handler.go", "package function\n\nfunc Handle( {\n"}},
-                          {"handler.go"});
+  auto fn =
+      new_and_build("go", {{"handler.go", "package function\n\nfunc Handle( {\n"}}, {"handler.go"});
   ASSERT_FALSE(fn);
   EXPECT_NE(fn.error().message().find("handler.go"), std::string::npos) << fn.error().message();
 }

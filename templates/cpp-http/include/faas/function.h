@@ -62,7 +62,8 @@ struct Request {
     for (size_t i = 0; i < s.size(); ++i) {
       if (s[i] == '+') {
         out += ' ';
-      } else if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
+      } else if (s[i] == '%' && i + 2 < s.size() &&
+                 std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
                  std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
         out += static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
         i += 2;
