@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,6 +25,7 @@
 
 #include "faas/containerd/client.h"
 #include "faas/containerd_provider/containerd_provider.h"
+#include "faas/logfiles/log_files.h"
 #include "blocking.h"
 #include "notifier.h"
 #include "state_db.h"
@@ -145,7 +147,10 @@ class Core : public std::enable_shared_from_this<Core> {
   boost::asio::awaitable<void> destroy_container(containerd::Client client, std::string id,
                                                  std::chrono::milliseconds grace);
   std::string secrets_dir(const std::string& ns, const std::string& fn) const;
-  std::string log_path(const std::string& ns, const std::string& fn, const std::string& id) const;
+  // Where the shim appends the replica's stdout+stderr (LogFiles' layout under state_dir/logs).
+  Result<std::string> log_path(const std::string& ns, const std::string& fn, const std::string& id);
+  // Every live replica's log file, for LogFiles::maintain (rotation, retention).
+  std::set<std::string> live_log_paths() const;
   // Thread-safe (touches no Core state but config_): runs on the pool.
   Result<void> refresh_function_secrets(const std::string& ns, const std::string& fn,
                                         const std::vector<std::string>& secrets, std::uint32_t uid,
@@ -164,7 +169,8 @@ class Core : public std::enable_shared_from_this<Core> {
   boost::asio::thread_pool pool_{2};
   std::map<Key, std::shared_ptr<Function>> functions_;
   std::map<std::string, api::FunctionNamespace> namespaces_;  // containerd's, labelled openfaas=1
-  std::unique_ptr<Notifier> wake_;  // wakes the reconcile loop early (shutdown)
+  std::unique_ptr<Notifier> wake_;
+  std::unique_ptr<logfiles::LogFiles> logs_;  // wakes the reconcile loop early (shutdown)
   bool closed_ = false;
   bool pause_supported_ = true;
   friend class ContainerdProviderTestPeer;

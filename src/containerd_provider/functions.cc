@@ -217,6 +217,7 @@ Task<void> Core::remove(provider::FunctionRef ref) {
   co_await delete_containers(ns, name);
   std::error_code ec;
   std::filesystem::remove_all(secrets_dir(ns, name), ec);
+  logs_->remove_function(ns, name);
   co_return Result<void>{};
 }
 

@@ -35,7 +35,8 @@ Core::Core(net::any_io_executor ex, ContainerdProviderConfig config, containerd:
       config_(std::move(config)),
       client_(std::move(client)),
       db_(std::move(db)),
-      wake_(std::make_unique<Notifier>(ex_)) {}
+      wake_(std::make_unique<Notifier>(ex_)),
+      logs_(std::make_unique<logfiles::LogFiles>(ex_, logfiles::Config{.dir = config_.state_dir + "/logs"})) {}
 
 Core::~Core() { pool_.join(); }
 
@@ -194,10 +195,12 @@ net::awaitable<void> Core::reconcile_once() {
       if (!fn->removed) co_await converge(fn);
     }
   }
+  logs_->maintain(live_log_paths());
 }
 
 void Core::abandon() {
   closed_ = true;
+  logs_->stop();
   wake_->notify();
   for (auto& [key, fn] : functions_) fn->changed->notify();
   client_.cancel_all();  // ends the wait_task watchers
@@ -207,6 +210,7 @@ Task<void> Core::shutdown(bool stop_replicas) {
   auto self = shared_from_this();
   if (closed_) co_return Result<void>{};
   closed_ = true;
+  logs_->stop();
   wake_->notify();
   for (auto& [key, fn] : functions_) fn->changed->notify();
   if (stop_replicas) {

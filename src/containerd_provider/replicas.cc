@@ -53,8 +53,16 @@ std::string Core::secrets_dir(const std::string& ns, const std::string& fn) cons
   return config_.state_dir + "/run/" + ns + "/" + fn + "/secrets";
 }
 
-std::string Core::log_path(const std::string& ns, const std::string& fn, const std::string& id) const {
-  return config_.state_dir + "/logs/" + ns + "/" + fn + "/" + id + ".log";
+Result<std::string> Core::log_path(const std::string& ns, const std::string& fn, const std::string& id) {
+  return logs_->path_for(ns, fn, id);
+}
+
+std::set<std::string> Core::live_log_paths() const {
+  std::set<std::string> live;
+  for (const auto& [key, fn] : functions_) {
+    for (const auto& r : fn->replicas) live.insert(key.first + "/" + key.second + "/" + r->id);
+  }
+  return live;
 }
 
 // The function's secrets, copied from the store into a directory of their own that is mounted
@@ -206,12 +214,12 @@ net::awaitable<void> Core::run_replica(std::shared_ptr<Function> fn, std::shared
   }
   auto client = client_.with_namespace(fn->ns());
   std::string failure;
+  auto log_file = log_path(fn->ns(), fn->name(), r->id);
+  if (json && !log_file) json = log_file.error();
   if (!json) {
     failure = json.error().message();
   } else {
-    std::string log = log_path(fn->ns(), fn->name(), r->id);
-    std::error_code ec;
-    fs::create_directories(fs::path(log).parent_path(), ec);
+    const std::string& log = *log_file;
     containerd::ContainerCreate create{
         .id = r->id,
         .image = image.name,

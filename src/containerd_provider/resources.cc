@@ -166,11 +166,15 @@ Task<void> Core::remove_namespace(std::string name) {
   co_return Result<void>{};
 }
 
+// From the files the shims append to (faas::logfiles): output written while faasd was down is
+// there too, and a removed replica's lines stay until the retention period ends.
 Task<void> Core::logs(provider::LogRequest request, provider::LogSink sink) {
+  auto self = shared_from_this();
   auto found = find(request.function);
   if (!found) co_return found.error();
-  (void)sink;
-  co_return provider_error(ProviderErrc::kNotImplemented, "logs: not wired to LogFiles yet");
+  request.function.namespace_ = (*found)->ns();
+  auto op = logs_->read(std::move(request), std::move(sink));
+  co_return co_await std::move(op);
 }
 
 Task<api::ProviderInfo> Core::info() {

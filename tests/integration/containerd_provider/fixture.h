@@ -175,6 +175,7 @@ class ContainerdProviderTest : public ::testing::Test {
   static constexpr const char* kImage = "faas.test/echo:latest";
   static constexpr std::pair<const char*, const char*> kScripts[] = {
       {"report-version", "echo version=$VERSION"},
+      {"log-marker", "echo \"marker-$(cat)\" >&2; echo logged"},
       {"report-secrets", "cat /var/openfaas/secrets/token; echo; ls /var/openfaas/secrets; id -u"},
       {"report-limits",
        "cat /sys/fs/cgroup/memory/memory.limit_in_bytes /sys/fs/cgroup/cpu/cpu.cfs_quota_us\n"
