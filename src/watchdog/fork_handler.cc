@@ -64,11 +64,13 @@ struct Call {
   stream_descriptor in, out, err;
   net::steady_timer timer;
   net::steady_timer stderr_eof;  // cancelled when drain_stderr has read stderr to its end
+  net::steady_timer body_eof;    // cancelled when feed_stdin has read the request body to its end
   OutputTail tail;
   std::optional<std::string> prebuffered;  // classic marshal_request: the whole stdin document
   bool timed_out = false;
   bool finished = false;    // the response is complete; stop reading the request body
   bool body_done = false;   // the request body was read to its end
+  bool feed_done = false;   // feed_stdin returned (body read, or the client is gone)
   bool stderr_done = false;
   bool buffer_output = false;
   bool classic = false;
@@ -104,6 +106,20 @@ http::awaitable<void> feed_stdin(Call& c) {
     }
   }
   if (c.in.is_open()) c.in.close();
+  c.feed_done = true;
+  c.body_eof.cancel();
+}
+
+// A function that exits without reading its input (`date`, a script that ignores stdin) finishes
+// before the rest of a small request body has even arrived. Answering then would mean
+// `Connection: close` and closing a socket with unread bytes, which resets the connection and can
+// destroy the response in flight to the client (a gateway saw "broken pipe"). The body is being
+// drained concurrently (feed_stdin), so give it a moment to end; a client still sending after
+// that gets the response and a closed connection.
+http::awaitable<void> await_body(Call& c) {
+  if (c.body_done || c.feed_done) co_return;
+  c.body_eof.expires_after(std::chrono::milliseconds(500));
+  co_await c.body_eof.async_wait(http::use_nothrow);
 }
 
 http::awaitable<void> drain_stderr(Call& c) {
@@ -221,6 +237,7 @@ http::awaitable<void> stream_output(Call& c) {
     r = error_response(c, status, {});
   }
   c.x.status = static_cast<unsigned>(r.status);
+  co_await await_body(c);
   r.keep_alive = c.x.keep_alive && c.body_done;
   c.x.stream.expires_after(c.config.write_timeout);
   if (co_await http::write_response(c.x.stream, std::move(r))) c.x.keep_alive = false;
@@ -274,6 +291,7 @@ http::awaitable<void> buffered_output(Call& c) {
   }
   c.x.status = static_cast<unsigned>(r.status);
   c.x.response_bytes = r.body.size();
+  co_await await_body(c);
   r.keep_alive = c.x.keep_alive && c.body_done;
   if (r.content_type.empty()) r.content_type = "text/plain; charset=utf-8";
   c.x.stream.expires_after(c.config.write_timeout);
@@ -286,7 +304,9 @@ http::awaitable<void> produce(Call& c) {
   } else {
     co_await stream_output(c);
   }
-  // The response is out. A body the function never asked for is abandoned with the connection.
+  // The response is out. A body the function never asked for is abandoned with the connection
+  // (after a bounded wait for it to end, so the close does not reset the connection).
+  co_await await_body(c);
   if (!c.body_done) {
     c.x.keep_alive = false;
     http::error_code ec;
@@ -378,6 +398,7 @@ http::awaitable<void> ForkHandler::serve(Exchange& x) {
          .err = combine ? stream_descriptor(ex) : stream_descriptor(ex, err->read.release()),
          .timer = net::steady_timer(ex),
          .stderr_eof = net::steady_timer(ex),
+         .body_eof = net::steady_timer(ex),
          .prebuffered = std::move(prebuffered),
          .buffer_output = config_.mode != Mode::kStreaming,
          .classic = classic};

@@ -1,5 +1,7 @@
 // fwatchdog mode=classic: the classic OpenFaaS watchdog's contract (fork per request, whole body
 // to stdin, combine_output, marshal_request, cgi_headers, 408 on exec_timeout).
+#include <thread>
+
 #include "test_helpers.h"
 
 namespace faas::test {
@@ -151,6 +153,25 @@ TEST_F(ClassicTest, EchoesRequestContentTypeWhenNoneConfigured) {
   EXPECT_EQ(r->body, "{}");
   EXPECT_EQ(r->header("Content-Type").value_or(""), "application/json");
   EXPECT_TRUE(r->has_header("X-Duration-Seconds"));
+}
+
+// A function that exits without reading its input, while the request body is still on its way:
+// the body is drained before answering, so the connection stays usable and is not reset.
+TEST_F(ClassicTest, FunctionIgnoringItsInputLeavesTheConnectionReusable) {
+  auto wd = start({{"fprocess", "echo ignored"}});
+  ASSERT_TRUE(wd);
+  auto conn = HttpConnection::connect(wd->port());
+  ASSERT_TRUE(conn) << error_text(conn);
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_TRUE(conn->send_raw("POST / HTTP/1.1\r\nHost: t\r\nContent-Length: 5\r\n\r\n"));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));  // the function is done by now
+    ASSERT_TRUE(conn->send_raw("hello"));
+    auto r = conn->read_response();
+    ASSERT_TRUE(r) << "request " << i << ": " << error_text(r);
+    EXPECT_EQ(r->status, 200);
+    EXPECT_EQ(r->body, "ignored\n");
+    EXPECT_NE(r->header("Connection").value_or(""), "close") << "request " << i;
+  }
 }
 
 }  // namespace
