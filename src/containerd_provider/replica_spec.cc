@@ -93,6 +93,11 @@ Result<containerd::SpecOptions> replica_spec(const api::FunctionDeployment& spec
     auto eq = kv.find('=');
     put(kv.substr(0, eq), eq == std::string::npos ? "" : kv.substr(eq + 1));
   }
+  // A stopping replica leaves replicas() at once, so the watchdog's drain delay before it closes
+  // its listener (of-watchdog and ours wait healthcheck_interval, 10-30 s by default, for load
+  // balancers that poll) only makes scale-down, updates and faasd's exit slow. As the process
+  // runtime does; the image or the deployment can still set it.
+  if (!env.contains("healthcheck_interval")) put("healthcheck_interval", "1s");
   for (const auto& [k, v] : spec.env_vars) put(k, v);
   if (!spec.env_process.empty()) put("fprocess", spec.env_process);
   options->env.clear();

@@ -172,6 +172,9 @@ TEST_F(FaasdContainerdTest, KilledFaasdComesBackWithItsFunctionsAndReplicas) {
 
   auto second = DaemonProcess::start({.args = args((*first)->dir())});
   ASSERT_TRUE(second) << second.error().message();
+  // The second faasd reads its credentials from the first's state dir; authorization() reads its own.
+  std::filesystem::copy((*first)->dir() + "/secrets", (*second)->dir() + "/secrets",
+                        std::filesystem::copy_options::recursive);
   auto list = admin(**second, "GET", "/system/functions");
   ASSERT_TRUE(list);
   EXPECT_NE(list->body.find("\"name\":\"id\""), std::string::npos) << list->body;
