@@ -46,6 +46,7 @@ b commit -q "$c" bench/static:1 >/dev/null
 b push -q bench/static:1 "oci-archive:$WORK/static.tar:bench/static:1"
 
 # faasd with its own containerd (a socket that does not exist makes it start one).
+: >"$WORK/faasd.log"
 "$FAASD" up --runtime containerd --containerd-socket /nonexistent.sock --state-dir "$WORK/faasd" \
   --port 0 --bind 127.0.0.1 >"$WORK/faasd.log" 2>&1 &
 FAASD_PID=$!
