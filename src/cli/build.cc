@@ -4,7 +4,6 @@
 #include <set>
 #include <sstream>
 
-
 #include "faas/cli/image_ref.h"
 #include "faas/cli/templates.h"
 
@@ -148,7 +147,8 @@ std::vector<std::string> push_command(std::string_view engine, std::string_view 
 
 std::vector<std::string> export_command(std::string_view engine, std::string_view image,
                                         const fs::path& file) {
-  if (is_docker(engine)) return {std::string(engine), "save", "-o", file.string(), std::string(image)};
+  if (is_docker(engine))
+    return {std::string(engine), "save", "-o", file.string(), std::string(image)};
   return {std::string(engine), "push", std::string(image),
           "oci-archive:" + file.string() + ":" + std::string(image)};
 }

@@ -181,7 +181,8 @@ Result<std::string> GatewayClient::upload_image(const std::filesystem::path& arc
     return invalid_argument(what + ": " + status_text(r->status) +
                             ": the gateway has no image store (registry-less deploy needs a "
                             "single-node faasd with the containerd runtime); give the image a "
-                            "registry, e.g. 127.0.0.1:5000/" + std::string(name));
+                            "registry, e.g. 127.0.0.1:5000/" +
+                            std::string(name));
   }
   if (r->status == 413) {
     std::error_code ec;

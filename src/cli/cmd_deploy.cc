@@ -32,7 +32,6 @@ struct DeployCommand {
   std::string tag;
 };
 
-
 // --image oci-archive:PATH: upload PATH to the gateway, then deploy the name it was stored under.
 Result<void> upload_flag_archive(Context& ctx, const GatewayClient& client, DeployFlags& d) {
   std::filesystem::path archive = d.image.substr(std::string_view("oci-archive:").size());
@@ -41,8 +40,8 @@ Result<void> upload_flag_archive(Context& ctx, const GatewayClient& client, Depl
   auto index = read_archive_index(archive);
   if (!index) return index.error();
   auto image = archive_image_name(*index, d.name);
-  if (!image) return make_error(image.error().code, archive.string() + ": " +
-                                                        image.error().context);
+  if (!image)
+    return make_error(image.error().code, archive.string() + ": " + image.error().context);
   auto stored = upload_archive(ctx, client, archive, *image, d.namespace_);
   if (!stored) return stored.error();
   d.image = *image;

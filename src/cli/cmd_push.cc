@@ -35,8 +35,7 @@ int push(Context& ctx, const PushCommand& c) {
     if (!made) return report(ctx, made.error());
     client = std::move(*made);
   }
-  return publish_functions(ctx, c.publish, *fns, client ? &*client : nullptr,
-                           c.common.namespace_);
+  return publish_functions(ctx, c.publish, *fns, client ? &*client : nullptr, c.common.namespace_);
 }
 
 }  // namespace

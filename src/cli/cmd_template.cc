@@ -68,7 +68,8 @@ Result<std::vector<StoreTemplate>> load_template_store(const Context& ctx, const
   auto body = fetch_store(url);
   if (!body) {
     return invalid_argument("cannot read the template store " + url + " (" +
-                            body.error().message() + "); give another with --url or "
+                            body.error().message() +
+                            "); give another with --url or "
                             "$TEMPLATE_STORE_URL");
   }
   auto all = parse_template_store(*body);

@@ -80,7 +80,8 @@ std::vector<StackFunction> changed_functions(const std::vector<StackFunction>& a
   return out;
 }
 
-Result<std::pair<Stack, std::vector<StackFunction>>> reload(const Context& ctx, const UpCommand& c) {
+Result<std::pair<Stack, std::vector<StackFunction>>> reload(const Context& ctx,
+                                                            const UpCommand& c) {
   auto stack = load_stack_for(c.common, ctx);
   if (!stack) return stack.error();
   if (!*stack) return invalid_argument("the stack file is gone");
@@ -96,7 +97,8 @@ int watch(Context& ctx, const UpCommand& c, const GatewayClient& client, const S
   auto watcher = watch_handlers(c, ctx, first, first_fns);
   if (!watcher) return report(ctx, watcher.error());
   ctx.io.out << "Watching " << first_fns.size()
-             << " function(s) for changes. Press Control+C to stop.\n" << std::flush;
+             << " function(s) for changes. Press Control+C to stop.\n"
+             << std::flush;
   for (int n = 1;; ++n) {
     auto changed = (*watcher)->wait(kQuietPeriod, (*interrupt)->fd());
     if (!changed) return report(ctx, changed.error());
@@ -114,8 +116,8 @@ int watch(Context& ctx, const UpCommand& c, const GatewayClient& client, const S
     for (const auto& fn : todo) ctx.io.out << " " << fn.name;
     ctx.io.out << "\n" << std::flush;
     int rc = todo.empty() ? 0 : cycle(ctx, c, stack, todo, client);
-    ctx.io.out << "[" << n << "] " << (rc == 0 ? "Done" : "Failed")
-               << ". Watching for changes.\n" << std::flush;
+    ctx.io.out << "[" << n << "] " << (rc == 0 ? "Done" : "Failed") << ". Watching for changes.\n"
+               << std::flush;
   }
   ctx.io.out << "Stopped watching.\n";
   return 0;

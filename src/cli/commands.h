@@ -70,8 +70,8 @@ struct PublishSettings {
   int parallel = 1;
 };
 void add_publish_flags(CLI::App& cmd, PublishSettings& p);  // --via-gateway
-void add_tag_flag(CLI::App& cmd, std::string& tag);           // --tag
-void add_deployment_flags(CLI::App& cmd, DeployFlags& d);     // -e, -l, --annotation, --secret
+void add_tag_flag(CLI::App& cmd, std::string& tag);         // --tag
+void add_deployment_flags(CLI::App& cmd, DeployFlags& d);   // -e, -l, --annotation, --secret
 
 // The stack functions selected by --filter/--regex with images renamed by --tag.
 Result<std::vector<StackFunction>> selected_functions(const CommonFlags& f, const std::string& tag,

@@ -97,7 +97,8 @@ int push_one(Context& ctx, const std::string& engine, const StackFunction& fn) {
   if (!rc) return report(ctx, rc.error());
   if (*rc != 0) {
     return report(ctx, invalid_argument("push " + fn.image + ": " + engine + " exited with " +
-                                        std::to_string(*rc) + " (is the registry up, and are you "
+                                        std::to_string(*rc) +
+                                        " (is the registry up, and are you "
                                         "logged in to it?)"));
   }
   ctx.io.out << "Pushed: " << fn.image << ".\n";
@@ -184,7 +185,8 @@ int run_jobs(Context& ctx, std::size_t n, int parallel,
     }
   };
   std::vector<std::jthread> threads;
-  for (int t = 0; t < parallel && static_cast<std::size_t>(t) < n; ++t) threads.emplace_back(worker);
+  for (int t = 0; t < parallel && static_cast<std::size_t>(t) < n; ++t)
+    threads.emplace_back(worker);
   threads.clear();  // joins
   return failures.load();
 }
@@ -217,7 +219,7 @@ int publish_functions(Context& ctx, const PublishSettings& p, const std::vector<
     if (!p.via_gateway && !is_local_only(fn.image)) return push_one(jctx, *engine, fn);
     if (!client) {
       return report(jctx, invalid_argument(fn.image + " has no registry: it can only be "
-                                           "uploaded to a gateway"));
+                                                      "uploaded to a gateway"));
     }
     return upload_one(jctx, *engine, fn, *client, fn.namespace_.empty() ? ns : fn.namespace_);
   });

@@ -4,8 +4,8 @@
 #include <sstream>
 
 #include <fcntl.h>
-#include <stdlib.h>
 #include <spawn.h>
+#include <stdlib.h>
 #include <sys/wait.h>
 #include <unistd.h>
 

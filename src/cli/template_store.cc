@@ -40,8 +40,8 @@ Result<std::vector<StoreTemplate>> parse_template_store(std::string_view body) {
   std::vector<StoreTemplate> out;
   for (const auto& item : doc) {
     if (!item.is_object()) continue;
-    StoreTemplate t{text(item, "template"), text(item, "platform"),    text(item, "language"),
-                    text(item, "source"),   text(item, "description"), text(item, "repo"),
+    StoreTemplate t{text(item, "template"),   text(item, "platform"),     text(item, "language"),
+                    text(item, "source"),     text(item, "description"),  text(item, "repo"),
                     truthy(item, "official"), truthy(item, "recommended")};
     if (t.name.empty()) return invalid_argument("template store: an entry has no \"template\"");
     out.push_back(std::move(t));
@@ -78,8 +78,8 @@ Result<const StoreTemplate*> find_store_template(const std::vector<StoreTemplate
   if (found.size() <= 1) return found.empty() ? nullptr : found.front();
   std::string choices;
   for (const auto* t : found) choices += (choices.empty() ? "" : ", ") + t->source + "/" + t->name;
-  return invalid_argument("template " + std::string(name) + " is in several sources, pick one: " +
-                          choices);
+  return invalid_argument("template " + std::string(name) +
+                          " is in several sources, pick one: " + choices);
 }
 
 std::string format_template_store(const std::vector<StoreTemplate>& templates, bool verbose) {

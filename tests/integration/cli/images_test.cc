@@ -3,16 +3,15 @@
 // filesystem storage in a temp dir, and a real `faasd up --runtime process` (which runs the stack's
 // fprocess, so a deploy by reference works without containerd). `up --watch` runs as the real
 // faas-cli binary so the test can edit a handler and send it SIGINT.
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include "faas/cli/app.h"
 #include "faas/cli/process.h"
@@ -78,9 +77,10 @@ class Registry {
  public:
   static Result<std::unique_ptr<Registry>> start(const test::TempDir& dir) {
     fs::create_directories(dir.file("registry"));
-    auto cfg = dir.write("registry.yml", "version: 0.1\nstorage:\n"
-                                         "  filesystem: {rootdirectory: " +
-                                             dir.file("registry") + "}\nhttp: {addr: '127.0.0.1:0'}\n");
+    auto cfg = dir.write("registry.yml",
+                         "version: 0.1\nstorage:\n"
+                         "  filesystem: {rootdirectory: " +
+                             dir.file("registry") + "}\nhttp: {addr: '127.0.0.1:0'}\n");
     if (!cfg) return cfg.error();
     auto child = Child::start({"/usr/bin/docker-registry", "serve", *cfg},
                               test::inherited_environment(), dir.file("registry.log"));
@@ -108,8 +108,9 @@ class Registry {
   // The manifest digest of repo:tag (Docker-Content-Digest), "" when absent.
   std::string digest(const std::string& repo, const std::string& tag) const {
     auto r = get("/v2/" + repo + "/manifests/" + tag,
-                 {{"Accept", "application/vnd.oci.image.manifest.v1+json, "
-                             "application/vnd.docker.distribution.manifest.v2+json"}});
+                 {{"Accept",
+                   "application/vnd.oci.image.manifest.v1+json, "
+                   "application/vnd.docker.distribution.manifest.v2+json"}});
     return r.status == 200 ? r.header("Docker-Content-Digest").value_or("") : "";
   }
 
@@ -164,9 +165,10 @@ class Images : public ::testing::Test {
     return name;
   }
   void write_stack(const std::string& image) {
-    write("stack.yaml", "version: 1.0\nprovider: {name: openfaas}\nfunctions:\n  hello:\n"
-                        "    lang: dockerfile\n    handler: ./hello\n    image: " +
-                            image + "\n    fprocess: cat\n");
+    write("stack.yaml",
+          "version: 1.0\nprovider: {name: openfaas}\nfunctions:\n  hello:\n"
+          "    lang: dockerfile\n    handler: ./hello\n    image: " +
+              image + "\n    fprocess: cat\n");
   }
   int cli(std::vector<std::string> args, const std::string& input = "") {
     std::istringstream in(input);
@@ -192,19 +194,19 @@ TEST_F(Images, BuildAndPushToALocalRegistry) {
             std::string::npos)
       << out_.str();
   ASSERT_EQ(cli({"push"}), 0) << err_.str();
-  EXPECT_EQ(tags(), R"({"name":")" + repo_ + R"(","tags":["0.1"]})" "\n");
+  EXPECT_EQ(tags(), R"({"name":")" + repo_ +
+                        R"(","tags":["0.1"]})"
+                        "\n");
 
   // --tag sha: the same image name with the commit appended to the tag, built and pushed.
-  for (std::vector<std::string> git : {std::vector<std::string>{"init", "-q"},
-                                       {"add", "."},
-                                       {"commit", "-q", "-m", "hello"}}) {
+  for (std::vector<std::string> git :
+       {std::vector<std::string>{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "hello"}}) {
     git.insert(git.begin(), {"/usr/bin/git", "-C", project_.string()});
     auto r = capture_process(git, env_);
     ASSERT_TRUE(r && r->exit_code == 0);
   }
-  auto sha = capture_process({"/usr/bin/git", "-C", project_.string(), "rev-parse", "--short",
-                              "HEAD"},
-                             env_);
+  auto sha = capture_process(
+      {"/usr/bin/git", "-C", project_.string(), "rev-parse", "--short", "HEAD"}, env_);
   ASSERT_TRUE(sha);
   std::string tag = "0.1-" + sha->out.substr(0, sha->out.find('\n'));
   image(tag);
@@ -215,8 +217,9 @@ TEST_F(Images, BuildAndPushToALocalRegistry) {
   // The registry gone: one error line naming the image, exit 1.
   registry_->stop();
   EXPECT_EQ(cli({"push"}), 1);
-  EXPECT_EQ(err_.str(), "Error: push " + registry_->host() + "/" + repo_ + ":0.1: /usr/bin/buildah "
-                        "exited with 125 (is the registry up, and are you logged in to it?)\n");
+  EXPECT_EQ(err_.str(), "Error: push " + registry_->host() + "/" + repo_ +
+                            ":0.1: /usr/bin/buildah "
+                            "exited with 125 (is the registry up, and are you logged in to it?)\n");
 }
 
 class Up : public Images {
@@ -236,8 +239,8 @@ class Up : public Images {
 
 TEST_F(Up, BuildsPushesDeploysAndRedeploysOnSave) {
   write_stack(image("0.1"));
-  std::string faas_cli = test::env_or("FAAS_BIN_DIR", test::own_directory() + "/../bin") +
-                         "/faas-cli";
+  std::string faas_cli =
+      test::env_or("FAAS_BIN_DIR", test::own_directory() + "/../bin") + "/faas-cli";
   std::string log = dir_->file("up.log");
   auto up = Child::start({faas_cli, "up", "--watch", "-f", (project_ / "stack.yaml").string()},
                          env_, log);

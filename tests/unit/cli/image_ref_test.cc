@@ -59,12 +59,9 @@ TEST(ImageRef, TagFormatsAsOpenFaas) {
 }
 
 Environment git_env(const testing::TempDir& home) {
-  return {{"PATH", "/usr/bin:/bin"},
-          {"HOME", home.path().string()},
-          {"GIT_AUTHOR_NAME", "t"},
-          {"GIT_AUTHOR_EMAIL", "t@example.invalid"},
-          {"GIT_COMMITTER_NAME", "t"},
-          {"GIT_COMMITTER_EMAIL", "t@example.invalid"}};
+  return {{"PATH", "/usr/bin:/bin"},   {"HOME", home.path().string()},
+          {"GIT_AUTHOR_NAME", "t"},    {"GIT_AUTHOR_EMAIL", "t@example.invalid"},
+          {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.invalid"}};
 }
 
 int git(const std::vector<std::string>& args, const std::filesystem::path& dir,
@@ -83,9 +80,8 @@ TEST(ImageRef, ReadsTheVersionFromGit) {
   ASSERT_EQ(git({"add", "f.txt"}, repo.path(), env), 0);
   ASSERT_EQ(git({"commit", "-q", "-m", "one"}, repo.path(), env), 0);
   ASSERT_EQ(git({"tag", "v0.3"}, repo.path(), env), 0);
-  auto head = capture_process({"/usr/bin/git", "-C", repo.path().string(), "rev-parse", "--short",
-                               "HEAD"},
-                              env);
+  auto head = capture_process(
+      {"/usr/bin/git", "-C", repo.path().string(), "rev-parse", "--short", "HEAD"}, env);
   ASSERT_TRUE(head);
   std::string sha = head->out.substr(0, head->out.find('\n'));
 

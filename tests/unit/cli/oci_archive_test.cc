@@ -15,12 +15,14 @@ TEST(OciArchive, NamesTheImageFromTheIndex) {
     return r ? *r : "error: " + r.error().message();
   };
   // buildah push IMG oci-archive:FILE:hello:0.1
-  EXPECT_EQ(name(R"({"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"hello:0.1"}}]})"),
-            "hello:0.1");
+  EXPECT_EQ(
+      name(R"({"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"hello:0.1"}}]})"),
+      "hello:0.1");
   // docker save: the whole name in the containerd annotation, only the tag in the OCI one.
-  EXPECT_EQ(name(R"({"manifests":[{"annotations":{"io.containerd.image.name":"docker.io/library/x:2",
+  EXPECT_EQ(
+      name(R"({"manifests":[{"annotations":{"io.containerd.image.name":"docker.io/library/x:2",
                    "org.opencontainers.image.ref.name":"2"}}]})"),
-            "docker.io/library/x:2");
+      "docker.io/library/x:2");
   EXPECT_EQ(name(R"({"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"0.3"}}]})"),
             "fn:0.3");
   EXPECT_EQ(name(R"({"manifests":[{"digest":"sha256:00"}]})"), "fn:latest");
@@ -35,8 +37,7 @@ TEST(OciArchive, FindsIndexJsonInATar) {
   dir.write("layout/blobs/sha256/aa", std::string(1500, 'x'));  // more than one tar block
   dir.write("layout/index.json", R"({"manifests":[]})");
   auto tar = capture_process({"/bin/tar", "-C", (dir.path() / "layout").string(), "-cf",
-                              (dir.path() / "a.tar").string(), "oci-layout", "blobs",
-                              "index.json"},
+                              (dir.path() / "a.tar").string(), "oci-layout", "blobs", "index.json"},
                              {{"PATH", "/usr/bin:/bin"}});
   ASSERT_TRUE(tar);
   ASSERT_EQ(tar->exit_code, 0);

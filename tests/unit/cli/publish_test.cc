@@ -159,8 +159,9 @@ TEST_F(Publish, EngineFailuresAndChoice) {
   EXPECT_NE(log().find("docker save -o "), std::string::npos) << log();
   env_["FAAS_BUILD_ENGINE"] = "podman";
   EXPECT_EQ(cli({"push"}), 1);
-  EXPECT_EQ(err_.str(), "Error: --engine (or FAAS_BUILD_ENGINE) must be buildah or docker, not "
-                        "podman\n");
+  EXPECT_EQ(err_.str(),
+            "Error: --engine (or FAAS_BUILD_ENGINE) must be buildah or docker, not "
+            "podman\n");
   EXPECT_EQ(cli({"push", "--tag", "sha"}), 1);  // not a git repository
   EXPECT_NE(err_.str().find("--tag needs a git repository"), std::string::npos) << err_.str();
 }
@@ -199,10 +200,11 @@ TEST_F(Publish, BuildPullsTheStackTemplatesItLacks) {
   dir_.write("tsrc/template/mylang/template.yml", "language: mylang\n");
   dir_.write("tsrc/template/mylang/Dockerfile", "FROM scratch\n");
   dir_.write("mine/handler.sh", "x\n");
-  dir_.write("t.yaml", "version: 1.0\nprovider: {name: openfaas}\nfunctions:\n"
-                       "  m: {lang: mylang, handler: ./mine, image: 'm:1'}\n"
-                       "configuration:\n  templates:\n    - name: mylang\n      source: " +
-                           (dir_.path() / "tsrc").string() + "\n");
+  dir_.write("t.yaml",
+             "version: 1.0\nprovider: {name: openfaas}\nfunctions:\n"
+             "  m: {lang: mylang, handler: ./mine, image: 'm:1'}\n"
+             "configuration:\n  templates:\n    - name: mylang\n      source: " +
+                 (dir_.path() / "tsrc").string() + "\n");
   env_["FAAS_TEMPLATE_DIR"] = (dir_.path() / "none").string();
   EXPECT_EQ(cli({"build", "-f", "t.yaml", "--disable-stack-pull"}), 1);
   EXPECT_NE(err_.str().find("template mylang not found"), std::string::npos) << err_.str();
@@ -216,15 +218,15 @@ TEST_F(Publish, BuildPullsTheStackTemplatesItLacks) {
 
 TEST_F(Publish, DeployAnOciArchiveUploadsItFirst) {
   dir_.write("layout/oci-layout", R"({"imageLayoutVersion":"1.0.0"})");
-  dir_.write("layout/index.json",
-             R"({"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"hello:0.3"}}]})");
+  dir_.write(
+      "layout/index.json",
+      R"({"manifests":[{"annotations":{"org.opencontainers.image.ref.name":"hello:0.3"}}]})");
   auto tar = capture_process({"/bin/tar", "-C", (dir_.path() / "layout").string(), "-cf",
                               (dir_.path() / "hello.tar").string(), "oci-layout", "index.json"},
                              env_);
   ASSERT_TRUE(tar && tar->exit_code == 0);
-  ASSERT_EQ(cli({"deploy", "--image", "oci-archive:hello.tar", "--name", "fn", "--fprocess",
-                 "cat"}),
-            0)
+  ASSERT_EQ(
+      cli({"deploy", "--image", "oci-archive:hello.tar", "--name", "fn", "--fprocess", "cat"}), 0)
       << err_.str();
   auto reqs = gw_.requests();
   ASSERT_EQ(reqs.size(), 2u);

@@ -61,9 +61,9 @@ TEST(TemplateStore, FindsByNameOrSourceSlashName) {
 TEST(TemplateStore, UrlResolution) {
   EXPECT_EQ(template_store_url("f.json", {{"TEMPLATE_STORE_URL", "e"}}), "f.json");
   EXPECT_EQ(template_store_url("", {{"TEMPLATE_STORE_URL", "e"}}), "e");
-  EXPECT_EQ(template_store_url("", {{"TEMPLATE_STORE_URL", "e"},
-                                    {"OPENFAAS_TEMPLATE_STORE_URL", "o"}}),
-            "o");
+  EXPECT_EQ(
+      template_store_url("", {{"TEMPLATE_STORE_URL", "e"}, {"OPENFAAS_TEMPLATE_STORE_URL", "o"}}),
+      "o");
   EXPECT_EQ(template_store_url("", {}), kDefaultTemplateStoreUrl);
 }
 
@@ -94,9 +94,9 @@ fs::path template_repo(const testing::TempDir& dir, const Environment& env) {
 
 TEST(TemplateStoreCommand, ListsAndPullsFromALocalStoreAndRepo) {
   testing::TempDir dir;
-  Environment env{{"PATH", "/usr/bin:/bin"},         {"HOME", dir.path().string()},
-                  {"GIT_AUTHOR_NAME", "t"},          {"GIT_AUTHOR_EMAIL", "t@example.invalid"},
-                  {"GIT_COMMITTER_NAME", "t"},       {"GIT_COMMITTER_EMAIL", "t@example.invalid"}};
+  Environment env{{"PATH", "/usr/bin:/bin"},   {"HOME", dir.path().string()},
+                  {"GIT_AUTHOR_NAME", "t"},    {"GIT_AUTHOR_EMAIL", "t@example.invalid"},
+                  {"GIT_COMMITTER_NAME", "t"}, {"GIT_COMMITTER_EMAIL", "t@example.invalid"}};
   fs::path repo = template_repo(dir, env);
   std::string store = kStore;
   for (auto at = store.find("REPO"); at != std::string::npos; at = store.find("REPO"))
@@ -129,8 +129,7 @@ TEST(TemplateStoreCommand, ListsAndPullsFromALocalStoreAndRepo) {
             "list)\n");
   EXPECT_EQ(cli({"template", "store", "pull", "go"}), 1);
   EXPECT_NE(err.str().find("pick one"), std::string::npos);
-  EXPECT_EQ(cli({"template", "store", "list", "--url", (dir.path() / "absent.json").string()}),
-            1);
+  EXPECT_EQ(cli({"template", "store", "list", "--url", (dir.path() / "absent.json").string()}), 1);
   EXPECT_NE(err.str().find("cannot read the template store"), std::string::npos) << err.str();
 }
 

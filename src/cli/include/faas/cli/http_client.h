@@ -23,7 +23,7 @@ struct HttpRequest {
   std::string method = "GET";
   std::string url;
   HeaderList headers;
-  std::optional<std::string> body;            // sent with Content-Length when set
+  std::optional<std::string> body;  // sent with Content-Length when set
   // Sent instead of `body` when set: streamed from disk with Content-Length (image archives can be
   // larger than memory).
   std::optional<std::filesystem::path> body_file;
