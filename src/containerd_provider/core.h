@@ -172,6 +172,9 @@ class Core : public std::enable_shared_from_this<Core> {
   std::unique_ptr<Notifier> wake_;
   std::unique_ptr<logfiles::LogFiles> logs_;  // wakes the reconcile loop early (shutdown)
   bool closed_ = false;
+  // True until start() has adopted every container: a converge before that (an adopted replica
+  // turning ready) would see too few replicas and start extra ones.
+  bool adopting_ = true;
   bool pause_supported_ = true;
   friend class ContainerdProviderTestPeer;
 };

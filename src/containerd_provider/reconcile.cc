@@ -97,6 +97,7 @@ Task<void> Core::start() {
     functions_[{fn->ns(), fn->name()}] = fn;
   }
   for (const auto& [name, ns] : namespaces_) co_await adopt(name);
+  adopting_ = false;
   for (auto& [key, fn] : functions_) co_await converge(fn);
   net::co_spawn(ex_, reconcile_loop(), net::detached);
   co_return Result<void>{};

@@ -101,7 +101,7 @@ Result<void> Core::refresh_function_secrets(const std::string& ns, const std::st
 }
 
 net::awaitable<void> Core::converge(std::shared_ptr<Function> fn) {
-  if (closed_ || fn->removed) co_return;
+  if (closed_ || adopting_ || fn->removed) co_return;
   const auto gen = fn->stored.generation;
   const auto desired = fn->stored.replicas;
   const auto now = Clock::now();
