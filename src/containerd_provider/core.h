@@ -189,6 +189,9 @@ auto Core::in_db(F f) -> boost::asio::awaitable<decltype(f(std::declval<StateDb&
 // reference ("docker.io/library/alpine:latest"). kInvalid naming the image.
 Result<std::string> store_name(const std::string& image);
 
+// "/faas/<ns>/<id>": the replica's cgroup (under each v1 controller's mount).
+std::string cgroups_path(const std::string& ns, const std::string& id);
+
 // Ready replicas as the gateway sees them.
 std::vector<provider::Replica> ready_replicas(const Function& fn, std::uint16_t port);
 // "<fn>-<8 hex>".

@@ -266,16 +266,19 @@ Task<void> Core::scale(provider::FunctionRef ref, std::uint64_t replicas) {
   auto found = find(ref);
   if (!found) co_return found.error();
   auto fn = *found;
-  if (fn->stored.replicas != replicas) {
-    fn->stored.replicas = replicas;
+  bool changed = fn->stored.replicas != replicas;
+  fn->stored.replicas = replicas;
+  // Pauses and resumes happen here, awaited: a scale from zero returns with thawed replicas ready.
+  // The state db write comes after (an fsync must not delay a thaw); a crash in between only
+  // loses this scale.
+  co_await converge(fn);
+  if (changed) {
     std::string ns = fn->ns(), name = fn->name();
     // GCC 12: no lambda temporaries inside a co_await expression.
     auto saved_op = in_db([ns, name, replicas](StateDb& db) { return db.set_replicas(ns, name, replicas); });
     auto saved = co_await std::move(saved_op);
     if (!saved) log_error("containerd provider: " + saved.error().message());
   }
-  // Pauses and resumes happen here, awaited: a scale from zero returns with thawed replicas ready.
-  co_await converge(fn);
   co_return Result<void>{};
 }
 

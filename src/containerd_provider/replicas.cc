@@ -15,6 +15,8 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core.h"
+#include "faas/containerd/image_user.h"
+#include "faas/provider/errors.h"
 #include "faas/containerd/netns.h"
 #include "faas/containerd/oci_spec.h"
 #include "faas/core/log.h"
@@ -48,6 +50,8 @@ net::awaitable<bool> wait_exit(containerd::Client client, std::string id, std::c
 }
 
 }  // namespace
+
+std::string cgroups_path(const std::string& ns, const std::string& id) { return "/faas/" + ns + "/" + id; }
 
 std::string Core::secrets_dir(const std::string& ns, const std::string& fn) const {
   return config_.state_dir + "/run/" + ns + "/" + fn + "/secrets";
@@ -192,13 +196,20 @@ net::awaitable<void> Core::run_replica(std::shared_ptr<Function> fn, std::shared
   auto self = shared_from_this();
   // Copies: an update() may replace the function's spec and image while this one is starting.
   const api::FunctionDeployment spec = fn->stored.spec;
-  const containerd::Image image = fn->image;
+  containerd::Image image = fn->image;
+  // `USER app` (every template says it) is a name runc cannot use: look it up in the image's own
+  // /etc/passwd and /etc/group, as docker and faasd do.
+  auto user_op = containerd::resolve_image_user(client_.with_namespace(fn->ns()), image);
+  auto user = co_await std::move(user_op);
+  if (user) image.config.user = *user;
   ReplicaSpecInput input{
       .secrets_dir = spec.secrets.empty() ? "" : secrets_dir(fn->ns(), fn->name()),
-      .cgroups_path = "/faas/" + fn->ns() + "/" + r->id,
+      .cgroups_path = cgroups_path(fn->ns(), r->id),
       .hostname = r->id,
   };
-  auto options = replica_spec(spec, image.config, input);
+  auto options = user ? replica_spec(spec, image.config, input)
+                      : Result<containerd::SpecOptions>(provider::provider_error(
+                            provider::ProviderErrc::kInvalid, user.error().message()));
   Result<std::string> json = options ? containerd::make_runtime_spec(*options)
                                      : Result<std::string>(options.error());
   if (json && !spec.secrets.empty()) {
@@ -266,7 +277,7 @@ net::awaitable<void> Core::run_replica(std::shared_ptr<Function> fn, std::shared
 net::awaitable<void> Core::probe_until_ready(std::shared_ptr<Function> fn, std::shared_ptr<ReplicaState> r) {
   auto self = shared_from_this();
   auto deadline = Clock::now() + config_.ready_timeout;
-  auto delay = 5ms;
+  std::chrono::milliseconds delay = 2ms;
   std::string netns = containerd::netns_path_of(r->pid);
   while (r->phase == Phase::kStarting && !closed_) {
     if (co_await probe_ready(pool_, netns, config_.watchdog_port, 1s)) {
@@ -284,7 +295,8 @@ net::awaitable<void> Core::probe_until_ready(std::shared_ptr<Function> fn, std::
     }
     net::steady_timer timer(ex_, delay);
     co_await timer.async_wait(net::as_tuple(net::use_awaitable));
-    delay = std::min<std::chrono::milliseconds>(delay * 2, 100ms);
+    // fwatchdog is usually ready within milliseconds of the start: poll closely at first.
+    delay = Clock::now() - r->since < 1s ? 5ms : 100ms;
   }
 }
 
@@ -368,6 +380,9 @@ net::awaitable<bool> Core::pause_replica(std::shared_ptr<Function> fn, std::shar
 net::awaitable<bool> Core::resume_replica(std::shared_ptr<Function> fn, std::shared_ptr<ReplicaState> r) {
   auto self = shared_from_this();
   auto client = client_.with_namespace(fn->ns());
+  // Through containerd (runc resume, ~10-20 ms). Writing THAWED into the freezer cgroup directly
+  // takes microseconds (thaw -> first byte 5.9 ms instead of ~20 ms measured) but the shim keeps
+  // reporting the task as paused, so later pauses, kills and adoption would act on a wrong state.
   auto resumed = co_await client.resume_task(r->id);
   if (r->phase != Phase::kResuming) co_return false;
   if (!resumed) {

@@ -117,6 +117,9 @@ TEST_F(ContainerdProviderTest, ScaleToZeroPausesAndScaleUpThaws) {
   auto after = replicas("nap");  // no wait: a thawed replica is ready when scale returns
   ASSERT_EQ(after.size(), 1u);
   EXPECT_EQ(after[0].id, before[0].id);
+  auto thawed = run(client().get_task(before[0].id));
+  ASSERT_TRUE(thawed) << error_text(thawed);
+  EXPECT_EQ(thawed->status, containerd::TaskStatus::kRunning) << "containerd sees the thaw";
   auto response = invoke(after[0], "awake");
   ASSERT_TRUE(is_ok(response)) << error_text(response);
   EXPECT_NE(response->find("awake"), std::string::npos);
