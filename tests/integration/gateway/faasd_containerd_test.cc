@@ -13,6 +13,7 @@
 #include <set>
 
 #include "gateway_helpers.h"
+#include "registry/registry_fixture.h"
 #include "support/containerd_process.h"
 
 namespace faas::test {
@@ -183,6 +184,37 @@ TEST_F(FaasdContainerdTest, KilledFaasdComesBackWithItsFunctionsAndReplicas) {
   ASSERT_EQ(status, 200) << after;
   EXPECT_EQ(after, before) << "the replica should have been adopted, not recreated";
   second->reset();  // stops before the first's directory goes away
+}
+
+// Deploy by reference from a registry: the image is not in the store, so faasd pulls it from
+// Debian's docker-registry on 127.0.0.1 (plain HTTP for loopback), imports and runs it.
+TEST_F(FaasdContainerdTest, DeploysAnImagePulledFromALocalRegistry) {
+  auto work = TempDir::create("faasd-reg");
+  ASSERT_TRUE(work);
+  std::filesystem::create_directories(work->path() + "/registry");
+  auto registry = DockerRegistry::start(work->path() + "/registry");
+  ASSERT_TRUE(registry) << registry.error().message();
+  Buildah buildah(work->path() + "/buildah");
+  auto pulled = buildah.run({"pull", "-q", "oci-archive:" + tar_});
+  ASSERT_TRUE(pulled) << pulled.error().message();
+  auto id = std::string(*pulled);
+  while (!id.empty() && (id.back() == '\n' || id.back() == ' ')) id.pop_back();
+  id = id.substr(id.find_last_of('\n') + 1);
+  const std::string ref = (*registry)->host() + "/e2e/id:1";
+  auto pushed = buildah.run({"push", "--tls-verify=false", id, "docker://" + ref});
+  ASSERT_TRUE(pushed) << pushed.error().message();
+
+  auto d = DaemonProcess::start({.args = args("{dir}")});
+  ASSERT_TRUE(d) << d.error().message();
+  auto r = admin(**d, "POST", "/system/functions", R"({"service":"fromreg","image":")" + ref + "\"}");
+  ASSERT_TRUE(r) << r.error().message();
+  ASSERT_EQ(r->status, 202) << r->body << (*d)->log();
+  ASSERT_TRUE(wait_available(**d, "fromreg", 1)) << (*d)->log();
+  int status = 0;
+  auto body = call(**d, "fromreg", &status);
+  EXPECT_EQ(status, 200) << body;
+  EXPECT_TRUE(body.starts_with("net:[")) << body;
+  EXPECT_TRUE((*d)->wait_for_log("pulled " + ref)) << (*d)->log();
 }
 
 // Processes whose command line mentions `needle` (an embedded containerd and its shims).
