@@ -102,9 +102,6 @@ std::vector<std::string> builder_command(std::string_view builder, const BuildPl
   bool docker = fs::path(builder).filename() == "docker";
   std::vector<std::string> argv{std::string(builder), docker ? "build" : "bud", "-t", plan.image};
   if (no_cache) argv.emplace_back("--no-cache");
-  // buildah keeps a stage's working container when a build fails or when a stage is only a
-  // source (`FROM watchdog AS watchdog`); every build would leave one more behind.
-  if (!docker) argv.emplace_back("--force-rm");
   for (const auto& [k, v] : plan.build_args) {
     argv.emplace_back("--build-arg");
     argv.push_back(k + "=" + v);
