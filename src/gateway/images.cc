@@ -28,8 +28,10 @@ struct SpoolFile {
   SpoolFile() = default;
   SpoolFile(const SpoolFile&) = delete;
   SpoolFile& operator=(const SpoolFile&) = delete;
-  ~SpoolFile() {
+  ~SpoolFile() { remove(); }
+  void remove() {
     if (!path.empty()) ::unlink(path.c_str());
+    path.clear();
   }
 };
 
@@ -92,6 +94,8 @@ http::awaitable<void> ManagementApi::images(http::Exchange& x) {
   }
   if (total == 0) co_return co_await reply(x, 400, "empty body: send an OCI image archive (tar)\n");
   auto stored = co_await provider_.import_image(spool.path, name, namespace_);
+  // Gone before the answer: a client that sees 200 sees the disk space back too.
+  spool.remove();
   if (!stored) co_return co_await reply_error(x, stored.error());
   nlohmann::json j{{"image", *stored}, {"namespace", namespace_}, {"bytes", total}};
   co_await reply_json(x, 200, j.dump());
