@@ -68,6 +68,8 @@ bool alive(pid_t pid) {
 
 }  // namespace
 
+std::string ContainerdHost::binary() { return find_binary("containerd"); }
+
 bool ContainerdHost::answers(const std::string& path) {
   sockaddr_un addr{};
   if (path.size() >= sizeof addr.sun_path) return false;
@@ -104,7 +106,7 @@ Result<std::unique_ptr<ContainerdHost>> ContainerdHost::open(const std::string& 
     return unavailable("containerd: nothing answers at " + system_socket +
                        ", and starting one needs root (or use --runtime process)");
   }
-  const auto binary = find_binary("containerd");
+  const auto binary = ContainerdHost::binary();
   if (binary.empty()) {
     return unavailable("containerd: not installed (apt install containerd runc), and nothing answers "
                        "at " + system_socket + " (or use --runtime process)");

@@ -37,6 +37,8 @@ class ContainerdHost {
 
   // True if something accepts connections on the unix socket at path.
   static bool answers(const std::string& path);
+  // The containerd binary open() would start; empty when none is installed.
+  static std::string binary();
 
  private:
   ContainerdHost(std::string socket, bool embedded) : socket_(std::move(socket)), embedded_(embedded) {}

@@ -51,9 +51,7 @@ Result<std::unique_ptr<Runtime>> make_process_runtime(net::io_context& io, const
 std::string containerd_unusable(const RuntimeOptions& o) {
   if (ContainerdHost::answers(o.containerd_socket)) return {};
   if (::geteuid() != 0) return "not root and no containerd answers at " + o.containerd_socket;
-  for (const char* p : {"/usr/bin/containerd", "/usr/sbin/containerd", "/usr/local/bin/containerd"}) {
-    if (::access(p, X_OK) == 0) return {};
-  }
+  if (!ContainerdHost::binary().empty()) return {};
   return "containerd is not installed";
 }
 
