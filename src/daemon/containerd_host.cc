@@ -1,17 +1,17 @@
 #include "containerd_host.h"
 
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "faas/core/log.h"
 #include "faas/core/unique_fd.h"
@@ -30,7 +30,8 @@ Error unavailable(std::string message) {
 }
 
 std::string find_binary(const std::string& name) {
-  for (const char* dir : {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
+  for (const char* dir :
+       {"/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"}) {
     auto p = std::string(dir) + "/" + name;
     if (::access(p.c_str(), X_OK) == 0) return p;
   }
@@ -40,11 +41,19 @@ std::string find_binary(const std::string& name) {
 // CRI is off (faasd needs none of it, and it wants CNI config); no debug or metrics listeners.
 std::string config_toml(const std::string& dir, const std::string& socket) {
   return "version = 2\n"
-         "root = \"" + dir + "/root\"\n"
-         "state = \"" + dir + "/state\"\n"
+         "root = \"" +
+         dir +
+         "/root\"\n"
+         "state = \"" +
+         dir +
+         "/state\"\n"
          "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
-         "[grpc]\n  address = \"" + socket + "\"\n"
-         "[ttrpc]\n  address = \"" + socket + ".ttrpc\"\n"
+         "[grpc]\n  address = \"" +
+         socket +
+         "\"\n"
+         "[ttrpc]\n  address = \"" +
+         socket +
+         ".ttrpc\"\n"
          "[debug]\n  address = \"\"\n  level = \"info\"\n"
          "[metrics]\n  address = \"\"\n";
 }
@@ -90,7 +99,8 @@ Result<std::unique_ptr<ContainerdHost>> ContainerdHost::open(const std::string& 
   const auto dir = fs::absolute(state_dir, ec).string() + "/containerd";
   const auto socket = dir + "/containerd.sock";
   if (socket.size() >= sizeof(sockaddr_un{}.sun_path) - 8) {
-    return unavailable("containerd: socket path " + socket + " is too long for a unix socket; use a "
+    return unavailable("containerd: socket path " + socket +
+                       " is too long for a unix socket; use a "
                        "shorter --state-dir");
   }
   std::unique_ptr<ContainerdHost> host(new ContainerdHost(socket, true));
@@ -108,8 +118,10 @@ Result<std::unique_ptr<ContainerdHost>> ContainerdHost::open(const std::string& 
   }
   const auto binary = ContainerdHost::binary();
   if (binary.empty()) {
-    return unavailable("containerd: not installed (apt install containerd runc), and nothing answers "
-                       "at " + system_socket + " (or use --runtime process)");
+    return unavailable(
+        "containerd: not installed (apt install containerd runc), and nothing answers "
+        "at " +
+        system_socket + " (or use --runtime process)");
   }
   fs::create_directories(dir, ec);
   if (ec) return make_error(ec, "create " + dir);
@@ -122,7 +134,8 @@ Result<std::unique_ptr<ContainerdHost>> ContainerdHost::open(const std::string& 
   fs::remove(socket, ec);  // a stale socket of a containerd that died
   const auto log_path = dir + "/containerd.log";
   UniqueFd log_fd(::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600));
-  if (!log_fd) return make_error(std::error_code(errno, std::generic_category()), "open " + log_path);
+  if (!log_fd)
+    return make_error(std::error_code(errno, std::generic_category()), "open " + log_path);
   os::SpawnOptions spawn{.argv = {binary, "--config", dir + "/config.toml"},
                          .env = {kPath},
                          .stdout_fd = log_fd.get(),

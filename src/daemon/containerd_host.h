@@ -7,11 +7,11 @@
 // state dir finds its socket answering and adopts it (its pid is in containerd.pid).
 #pragma once
 
-#include <sys/types.h>
-
 #include <memory>
 #include <optional>
 #include <string>
+
+#include <sys/types.h>
 
 #include "faas/core/result.h"
 #include "faas/os/child_process.h"
@@ -41,7 +41,8 @@ class ContainerdHost {
   static std::string binary();
 
  private:
-  ContainerdHost(std::string socket, bool embedded) : socket_(std::move(socket)), embedded_(embedded) {}
+  ContainerdHost(std::string socket, bool embedded)
+      : socket_(std::move(socket)), embedded_(embedded) {}
 
   std::string socket_;
   bool embedded_ = false;

@@ -1,15 +1,17 @@
 // The containerd runtime of faasd: ContainerdProvider on the system containerd or on an embedded
 // one (ContainerdHost), and the gateway's way into replica network namespaces.
-#include <boost/asio/co_spawn.hpp>
 #include <chrono>
 #include <cstdio>
 #include <optional>
 
-#include "containerd_host.h"
+#include <boost/asio/co_spawn.hpp>
+
 #include "faas/containerd/netns.h"
 #include "faas/containerd_provider/containerd_provider.h"
 #include "faas/core/log.h"
 #include "faas/registry/pull.h"
+
+#include "containerd_host.h"
 #include "runtime.h"
 
 namespace faas::daemon {
@@ -63,7 +65,8 @@ Result<std::string> pull_image(const registry::Reference& ref, const std::string
   if (!r) return r.error();
   const auto secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   char buf[96];
-  std::snprintf(buf, sizeof buf, "%.1f MiB in %.2f s", static_cast<double>(r->bytes) / (1 << 20), secs);
+  std::snprintf(buf, sizeof buf, "%.1f MiB in %.2f s", static_cast<double>(r->bytes) / (1 << 20),
+                secs);
   return std::string(buf);
 }
 
@@ -94,7 +97,8 @@ Result<std::unique_ptr<Runtime>> make_containerd_runtime(net::io_context& io,
   config.pull = pull_image;
   auto p = run_until_done(io, ContainerdProvider::create(io.get_executor(), std::move(config)));
   if (!p) return p.error();
-  return std::unique_ptr<Runtime>(std::make_unique<ContainerdRuntime>(std::move(*host), std::move(*p)));
+  return std::unique_ptr<Runtime>(
+      std::make_unique<ContainerdRuntime>(std::move(*host), std::move(*p)));
 }
 
 }  // namespace faas::daemon

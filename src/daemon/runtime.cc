@@ -1,12 +1,13 @@
 #include "runtime.h"
 
-#include <unistd.h>
-
 #include <filesystem>
 
-#include "containerd_host.h"
+#include <unistd.h>
+
 #include "faas/core/log.h"
 #include "faas/process_provider/process_provider.h"
+
+#include "containerd_host.h"
 
 namespace faas::daemon {
 
@@ -26,10 +27,13 @@ std::string sibling_binary(const std::string& name) {
 
 class ProcessRuntime final : public Runtime {
  public:
-  explicit ProcessRuntime(std::unique_ptr<process_provider::ProcessProvider> p) : p_(std::move(p)) {}
+  explicit ProcessRuntime(std::unique_ptr<process_provider::ProcessProvider> p)
+      : p_(std::move(p)) {}
   provider::Provider& provider() override { return *p_; }
   const std::string& name() const override { return name_; }
-  std::function<Result<UniqueFd>(const std::string&, int)> netns_socket() const override { return {}; }
+  std::function<Result<UniqueFd>(const std::string&, int)> netns_socket() const override {
+    return {};
+  }
   net::awaitable<void> shutdown() override { co_await p_->shutdown(); }
 
  private:
@@ -37,7 +41,8 @@ class ProcessRuntime final : public Runtime {
   std::string name_ = "process";
 };
 
-Result<std::unique_ptr<Runtime>> make_process_runtime(net::io_context& io, const RuntimeOptions& o) {
+Result<std::unique_ptr<Runtime>> make_process_runtime(net::io_context& io,
+                                                      const RuntimeOptions& o) {
   auto p = process_provider::ProcessProvider::create(
       io.get_executor(),
       {.fwatchdog_path = o.fwatchdog_path.empty() ? sibling_binary("fwatchdog") : o.fwatchdog_path,
@@ -61,10 +66,12 @@ Result<std::unique_ptr<Runtime>> make_runtime(net::io_context& io, const Runtime
   if (options.runtime == "process") return make_process_runtime(io, options);
   if (options.runtime == "containerd") return make_containerd_runtime(io, options);
   if (options.runtime != "auto") {
-    return invalid_argument("--runtime " + options.runtime + ": unknown (auto, containerd, process)");
+    return invalid_argument("--runtime " + options.runtime +
+                            ": unknown (auto, containerd, process)");
   }
   if (auto why = containerd_unusable(options); !why.empty()) {
-    log_warn("runtime: using process (functions run as local processes, without isolation): " + why);
+    log_warn("runtime: using process (functions run as local processes, without isolation): " +
+             why);
     return make_process_runtime(io, options);
   }
   return make_containerd_runtime(io, options);

@@ -7,11 +7,12 @@
 //               process, saying so in the log. The default.
 #pragma once
 
-#include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <functional>
 #include <memory>
 #include <string>
+
+#include <boost/asio/io_context.hpp>
 
 #include "faas/core/result.h"
 #include "faas/core/unique_fd.h"
@@ -21,7 +22,7 @@ namespace faas::daemon {
 
 struct RuntimeOptions {
   std::string runtime = "auto";
-  std::string state_dir;  // the provider's own state (functions, logs, images spool)
+  std::string state_dir;       // the provider's own state (functions, logs, images spool)
   std::string host_state_dir;  // where an embedded containerd lives (<faasd state>/containerd)
   std::string fwatchdog_path;  // process runtime
   std::string containerd_socket = "/run/containerd/containerd.sock";
@@ -41,6 +42,7 @@ class Runtime {
 };
 
 // Creates the runtime, running `io` until it is ready (containerd start-up, state recovery).
-Result<std::unique_ptr<Runtime>> make_runtime(boost::asio::io_context& io, const RuntimeOptions& options);
+Result<std::unique_ptr<Runtime>> make_runtime(boost::asio::io_context& io,
+                                              const RuntimeOptions& options);
 
 }  // namespace faas::daemon
