@@ -101,6 +101,14 @@ std::vector<std::string> builder_command(std::string_view builder, const BuildPl
                                          bool no_cache) {
   bool docker = fs::path(builder).filename() == "docker";
   std::vector<std::string> argv{std::string(builder), docker ? "build" : "bud", "-t", plan.image};
+  if (!docker) {
+    // buildah 1.28 keeps the working container of a stage that is only a source (the templates'
+    // `FROM of-watchdog AS watchdog`), one more per build, and of a failed build; --force-rm
+    // removes them but is refused without --layers or --no-cache. --no-cache --force-rm without
+    // --layers deletes that stage's base image (buildah PR 5081, fixed in 1.33), so --layers
+    // always: it also gives a layer cache like docker's.
+    argv.insert(argv.end(), {"--layers", "--force-rm"});
+  }
   if (no_cache) argv.emplace_back("--no-cache");
   for (const auto& [k, v] : plan.build_args) {
     argv.emplace_back("--build-arg");

@@ -95,8 +95,13 @@ TEST_F(Build, ReportsWhatIsMissing) {
 TEST(Builder, CommandLines) {
   BuildPlan plan{"fn", "me/fn:1", "/p/build/fn", {{"B", "2"}, {"A", "1"}}};
   EXPECT_EQ(builder_command("/usr/bin/buildah", plan, false),
-            (std::vector<std::string>{"/usr/bin/buildah", "bud", "-t", "me/fn:1", "--build-arg",
-                                      "A=1", "--build-arg", "B=2", "/p/build/fn"}));
+            (std::vector<std::string>{"/usr/bin/buildah", "bud", "-t", "me/fn:1", "--layers",
+                                      "--force-rm", "--build-arg", "A=1", "--build-arg", "B=2",
+                                      "/p/build/fn"}));
+  EXPECT_EQ(builder_command("/usr/bin/buildah", plan, true),
+            (std::vector<std::string>{"/usr/bin/buildah", "bud", "-t", "me/fn:1", "--layers",
+                                      "--force-rm", "--no-cache", "--build-arg", "A=1",
+                                      "--build-arg", "B=2", "/p/build/fn"}));
   EXPECT_EQ(builder_command("/usr/bin/docker", plan, true),
             (std::vector<std::string>{"/usr/bin/docker", "build", "-t", "me/fn:1", "--no-cache",
                                       "--build-arg", "A=1", "--build-arg", "B=2", "/p/build/fn"}));
@@ -139,9 +144,9 @@ TEST_F(Build, CommandRunsTheBuilderPerFunction) {
   std::istringstream in;
   std::ostringstream out, err;
   ASSERT_EQ(run({"build", "-b", "K=V"}, env, Io{in, out, err}, project_.path()), 0) << err.str();
-  EXPECT_EQ(
-      slurp(project_.path() / "args.txt"),
-      "bud\n-t\nme/fn:1\n--build-arg\nK=V\n" + (project_.path() / "build" / "fn").string() + "\n");
+  EXPECT_EQ(slurp(project_.path() / "args.txt"),
+            "bud\n-t\nme/fn:1\n--layers\n--force-rm\n--build-arg\nK=V\n" +
+                (project_.path() / "build" / "fn").string() + "\n");
   EXPECT_NE(out.str().find("Skipping build of: skipped."), std::string::npos) << out.str();
 
   env["FAKE_EXIT"] = "3";

@@ -34,7 +34,8 @@ Result<BuildPlan> shrinkwrap(const StackFunction& fn, const Stack& stack,
                              const api::StringMap& extra_build_args,
                              const std::vector<std::string>& extra_options);
 
-// The argv that builds the plan: "buildah bud ..." or "docker build ...", -t image, --no-cache,
+// The argv that builds the plan: "buildah bud ..." or "docker build ...", -t image, for buildah
+// --layers --force-rm (no working containers left behind, even when the build fails), --no-cache,
 // --build-arg K=V in key order, then the context directory.
 std::vector<std::string> builder_command(std::string_view builder, const BuildPlan& plan,
                                          bool no_cache);
