@@ -28,7 +28,8 @@ int build(Context& ctx, const BuildCommand& c) {
 
 void add_tag_flag(CLI::App& cmd, std::string& tag) {
   cmd.add_option("--tag", tag,
-                 "Override the image tag: latest (as written), sha, branch or describe (git)");
+                 "Override the image tag: latest (as written), sha, branch or describe (git), or "
+                 "digest (of the handler folder)");
 }
 
 void add_build_command(CLI::App& app, Context& ctx) {

@@ -62,14 +62,15 @@ Result<TagFormat> parse_tag_format(std::string_view text) {
   if (text == "sha") return TagFormat::kSha;
   if (text == "branch") return TagFormat::kBranch;
   if (text == "describe") return TagFormat::kDescribe;
-  return invalid_argument("--tag must be latest, sha, branch or describe, not " +
+  if (text == "digest") return TagFormat::kDigest;
+  return invalid_argument("--tag must be latest, sha, branch, describe or digest, not " +
                           std::string(text));
 }
 
 Result<GitVersion> read_git_version(TagFormat format, const std::filesystem::path& dir,
                                     const Environment& env) {
   GitVersion v;
-  if (format == TagFormat::kLatest) return v;
+  if (format == TagFormat::kLatest || format == TagFormat::kDigest) return v;
   if (format == TagFormat::kDescribe) {
     auto d = git_line({"describe", "--tags", "--always", "--dirty"}, dir, env);
     if (!d) return d.error();
@@ -87,9 +88,15 @@ Result<GitVersion> read_git_version(TagFormat format, const std::filesystem::pat
   return v;
 }
 
-std::string tagged_image(std::string_view image, TagFormat format, const GitVersion& git) {
+std::string tagged_image(std::string_view image, TagFormat format, const GitVersion& git,
+                         std::string_view digest) {
   std::string out(image);
   if (format == TagFormat::kLatest) return out;  // as written: the builders add :latest
+  if (format == TagFormat::kDigest) {
+    std::string tag = image_tag(image);
+    if (!tag.empty()) out.resize(out.size() - tag.size() - 1);
+    return out + ":" + std::string(digest);
+  }
   if (image_tag(image).empty()) out += ":latest";
   switch (format) {
     case TagFormat::kSha:
@@ -99,6 +106,7 @@ std::string tagged_image(std::string_view image, TagFormat format, const GitVers
     case TagFormat::kDescribe:
       return out + "-" + git.describe;
     case TagFormat::kLatest:
+    case TagFormat::kDigest:
       break;
   }
   return out;

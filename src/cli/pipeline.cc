@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "faas/cli/build.h"
+#include "faas/cli/digest.h"
 #include "faas/cli/image_ref.h"
 #include "faas/cli/process.h"
 #include "faas/cli/templates.h"
@@ -160,7 +161,22 @@ Result<std::vector<StackFunction>> selected_functions(const CommonFlags& f, cons
   if (fns->empty()) return invalid_argument("no functions matched in the stack file");
   auto git = read_git_version(*format, stack.dir, ctx.env);
   if (!git) return git.error();
-  for (auto& fn : *fns) fn.image = tagged_image(fn.image, *format, *git);
+  for (auto& fn : *fns) {
+    std::string digest;
+    if (*format == TagFormat::kDigest) {
+      // The handler folder as written, not ./build/<fn>: deploy must name the image that build
+      // made without rebuilding the context.
+      fs::path handler(fn.handler);
+      if (handler.is_relative()) handler = stack.dir / handler;
+      auto d = fn.handler.empty() ? Result<std::string>(invalid_argument("no handler"))
+                                  : folder_digest(handler);
+      if (!d) {
+        return invalid_argument("--tag digest: function " + fn.name + ": " + d.error().message());
+      }
+      digest = *d;
+    }
+    fn.image = tagged_image(fn.image, *format, *git, digest);
+  }
   return fns;
 }
 

@@ -53,9 +53,24 @@ TEST(ImageRef, TagFormatsAsOpenFaas) {
   EXPECT_EQ(tagged_image("fn:1", TagFormat::kDescribe, git), "fn:1-v1.0-2-gabc1234");
   EXPECT_TRUE(parse_tag_format("sha"));
   EXPECT_TRUE(parse_tag_format(""));
-  auto bad = parse_tag_format("digest");
+  auto bad = parse_tag_format("md5");
   ASSERT_FALSE(bad);
-  EXPECT_EQ(bad.error().message(), "--tag must be latest, sha, branch or describe, not digest");
+  EXPECT_EQ(bad.error().message(),
+            "--tag must be latest, sha, branch, describe or digest, not md5");
+}
+
+TEST(ImageRef, DigestReplacesTheTag) {
+  GitVersion none;
+  std::string d = "0d875f8a44c46ffbd8f47f9351180623";
+  auto format = parse_tag_format("digest");
+  ASSERT_TRUE(format && *format == TagFormat::kDigest);
+  EXPECT_EQ(tagged_image("me/fn", TagFormat::kDigest, none, d), "me/fn:" + d);
+  EXPECT_EQ(tagged_image("me/fn:0.2", TagFormat::kDigest, none, d), "me/fn:" + d);
+  EXPECT_EQ(tagged_image("127.0.0.1:5000/fn", TagFormat::kDigest, none, d),
+            "127.0.0.1:5000/fn:" + d);
+  EXPECT_EQ(tagged_image("127.0.0.1:5000/fn:1", TagFormat::kDigest, none, d),
+            "127.0.0.1:5000/fn:" + d);
+  EXPECT_TRUE(read_git_version(TagFormat::kDigest, "/nonexistent", {}));  // asks no git
 }
 
 Environment git_env(const testing::TempDir& home) {

@@ -1,6 +1,6 @@
 // Image names as faas-cli handles them: where an image goes (a registry, or the gateway when it has
-// no registry host) and the tag `--tag latest|sha|branch|describe` gives it. Pure, apart from
-// read_git_version, which asks git.
+// no registry host) and the tag `--tag latest|sha|branch|describe|digest` gives it. Pure, apart
+// from read_git_version, which asks git.
 #pragma once
 
 #include <filesystem>
@@ -26,7 +26,8 @@ bool is_local_only(std::string_view image);
 // The tag of the image ("" when it has none; a registry port is not a tag).
 std::string image_tag(std::string_view image);
 
-enum class TagFormat { kLatest, kSha, kBranch, kDescribe };
+// kDigest tags each image with folder_digest (digest.h) of its function's handler folder.
+enum class TagFormat { kLatest, kSha, kBranch, kDescribe, kDigest };
 Result<TagFormat> parse_tag_format(std::string_view text);
 
 // What git says about the project, as much as the format needs.
@@ -36,13 +37,16 @@ struct GitVersion {
   std::string describe;  // git describe --tags --always --dirty
 };
 
-// Asks git (from env's PATH) in `dir`; for kLatest nothing is asked. Not a repository -> error.
+// Asks git (from env's PATH) in `dir`; for kLatest and kDigest nothing is asked. Not a repository
+// -> error.
 Result<GitVersion> read_git_version(TagFormat format, const std::filesystem::path& dir,
                                     const Environment& env);
 
-// OpenFaaS's BuildImageName: kLatest leaves the image as written; the others add ":latest" when
-// untagged, then "-<sha>" (sha),
-// "-<branch>-<sha>" (branch) or "-<describe>" (describe) appended to its tag.
-std::string tagged_image(std::string_view image, TagFormat format, const GitVersion& git);
+// OpenFaaS's BuildImageName: kLatest leaves the image as written; kDigest replaces the tag (or
+// adds one) with `digest` ("me/fn:0.1" -> "me/fn:<digest>"); the others add ":latest" when
+// untagged, then "-<sha>" (sha), "-<branch>-<sha>" (branch) or "-<describe>" (describe) appended
+// to its tag.
+std::string tagged_image(std::string_view image, TagFormat format, const GitVersion& git,
+                         std::string_view digest = {});
 
 }  // namespace faas::cli
