@@ -6,6 +6,7 @@
 
 #include "faas/api/json.h"
 #include "faas/cli/deploy.h"
+#include "faas/cli/digest.h"
 #include "faas/cli/format.h"
 
 #include "commands.h"
@@ -58,6 +59,8 @@ struct InvokeCommand {
   std::vector<std::string> headers;
   std::string method = "POST";
   bool async = false;
+  std::string sign;  // --sign: the header that carries the body's HMAC
+  std::string key;   // --key: the HMAC key
 };
 
 // "?k=v&k2=v2" from --query items, in the order given.
@@ -81,6 +84,10 @@ int invoke(Context& ctx, const InvokeCommand& c) {
                                         " is not supported; use one "
                                         "of GET, POST, PUT, PATCH, DELETE"));
   }
+  if (c.sign.empty() != c.key.empty()) {
+    return report(ctx, invalid_argument("signing requires both --sign <header-value> and --key "
+                                        "<key-value>"));
+  }
   auto query = query_string(c.query);
   if (!query) return report(ctx, query.error());
   HeaderList headers{{"Content-Type", c.content_type}};
@@ -94,6 +101,9 @@ int invoke(Context& ctx, const InvokeCommand& c) {
   auto client = make_client(c.common, ctx);
   if (!client) return report(ctx, client.error());
   std::string body(std::istreambuf_iterator<char>(ctx.io.in), std::istreambuf_iterator<char>{});
+  // faas-cli's format: "<header>: sha1=<hex HMAC-SHA1 of the body>", as GitHub's X-Hub-Signature,
+  // so a function checks it with the same code it uses for webhooks.
+  if (!c.sign.empty()) headers.emplace_back(c.sign, "sha1=" + hmac_sha1_hex(c.key, body));
   std::string path = (c.async ? "/async-function/" : "/function/") + c.name;
   if (!c.common.namespace_.empty()) path += "." + c.common.namespace_;
   // Gateway credentials are never sent to functions.
@@ -228,6 +238,8 @@ void add_invoke(CLI::App& app, Context& ctx) {
       ->allow_extra_args(false);
   cmd->add_option("-m,--method", c->method, "pass HTTP request method")->capture_default_str();
   cmd->add_flag("-a,--async", c->async, "Invoke the function asynchronously");
+  cmd->add_option("--sign", c->sign, "name of HTTP request header to hold the signature");
+  cmd->add_option("--key", c->key, "key to be used to sign the request (must be used with --sign)");
   cmd->callback([&ctx, c] { ctx.exit_code = invoke(ctx, *c); });
 }
 
