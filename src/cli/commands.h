@@ -109,5 +109,6 @@ void add_build_command(CLI::App& app, Context& ctx);      // build
 void add_template_commands(CLI::App& app, Context& ctx);  // template pull, template store
 void add_push_command(CLI::App& app, Context& ctx);       // push
 void add_up_command(CLI::App& app, Context& ctx);         // up [--watch]
+void add_generate_command(CLI::App& app, Context& ctx);   // generate
 
 }  // namespace faas::cli
