@@ -110,5 +110,6 @@ void add_template_commands(CLI::App& app, Context& ctx);  // template pull, temp
 void add_push_command(CLI::App& app, Context& ctx);       // push
 void add_up_command(CLI::App& app, Context& ctx);         // up [--watch]
 void add_generate_command(CLI::App& app, Context& ctx);   // generate
+void add_local_run_command(CLI::App& app, Context& ctx);  // local-run
 
 }  // namespace faas::cli
