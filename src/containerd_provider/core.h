@@ -26,11 +26,13 @@
 #include "faas/containerd/client.h"
 #include "faas/containerd_provider/containerd_provider.h"
 #include "faas/logfiles/log_files.h"
+#include "faas/provider/notifier.h"
 #include "blocking.h"
-#include "notifier.h"
 #include "state_db.h"
 
 namespace faas::containerd_provider::detail {
+
+using provider::Notifier;
 
 template <class T>
 using Task = provider::Task<T>;

@@ -9,9 +9,11 @@
 #include <string_view>
 
 #include "faas/api/types.h"
-#include "notifier.h"
+#include "faas/provider/notifier.h"
 
 namespace faas::process_provider::detail {
+
+using provider::Notifier;
 
 class LogRing {
  public:

@@ -7,8 +7,6 @@
 // whichever lets go first. Single-threaded: one executor.
 #pragma once
 
-#include <sys/types.h>
-
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -19,13 +17,17 @@
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <sys/types.h>
 
 #include "faas/os/child_process.h"
+#include "faas/provider/notifier.h"
 #include "faas/provider/provider.h"
+
 #include "log_ring.h"
-#include "notifier.h"
 
 namespace faas::process_provider::detail {
+
+using provider::Notifier;
 
 // What a function's replicas share with it.
 struct FunctionContext {
@@ -37,11 +39,11 @@ struct FunctionContext {
 };
 
 struct ReplicaSpec {
-  std::vector<std::string> argv;  // fwatchdog, run in `dir`
-  std::vector<std::string> env;   // the whole environment, "K=V"
-  std::string dir;                // working dir; created by start(), removed once stopped
-  std::string slot;               // "<fn>-<n>"; incarnation k > 0 is "<slot>.<k>"
-  std::string secrets_source;     // state_dir/secrets/<ns>
+  std::vector<std::string> argv;     // fwatchdog, run in `dir`
+  std::vector<std::string> env;      // the whole environment, "K=V"
+  std::string dir;                   // working dir; created by start(), removed once stopped
+  std::string slot;                  // "<fn>-<n>"; incarnation k > 0 is "<slot>.<k>"
+  std::string secrets_source;        // state_dir/secrets/<ns>
   std::vector<std::string> secrets;  // linked as dir/secrets/<name>
 };
 
@@ -56,7 +58,7 @@ class Replica : public std::enable_shared_from_this<Replica> {
 
   bool ready() const { return ready_; }
   bool stopping() const { return stopping_; }
-  bool done() const { return done_; }  // stopped and exited for good
+  bool done() const { return done_; }                 // stopped and exited for good
   std::optional<provider::Replica> endpoint() const;  // while ready
   std::optional<pid_t> pid() const;                   // while running
 

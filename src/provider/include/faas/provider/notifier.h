@@ -1,5 +1,5 @@
-// (Same as process_provider's private Notifier; both are candidates for faas::provider.)
 // Notifier: a broadcast wake-up for coroutines on one executor ("something changed, look again").
+// Shared by both runtimes (process and containerd providers).
 // Waiters re-check their own condition after every wake-up, so spurious wake-ups are harmless.
 #pragma once
 
@@ -10,7 +10,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/steady_timer.hpp>
 
-namespace faas::containerd_provider::detail {
+namespace faas::provider {
 
 class Notifier {
  public:
@@ -32,4 +32,4 @@ class Notifier {
   std::list<boost::asio::steady_timer*> waiters_;
 };
 
-}  // namespace faas::containerd_provider::detail
+}  // namespace faas::provider

@@ -1,10 +1,10 @@
-#include "notifier.h"
+#include "faas/provider/notifier.h"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-namespace faas::process_provider::detail {
+namespace faas::provider {
 
 namespace net = boost::asio;
 
@@ -26,4 +26,4 @@ net::awaitable<Notifier::Wake> Notifier::wait_until(Clock::time_point deadline) 
   co_return ec == net::error::operation_aborted ? Wake::kNotified : Wake::kDeadline;
 }
 
-}  // namespace faas::process_provider::detail
+}  // namespace faas::provider
