@@ -1,16 +1,16 @@
 #include "faas/daemon/daemon.h"
 
-#include <signal.h>
-#include <unistd.h>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <filesystem>
-#include <functional>
-#include <memory>
-#include <optional>
+#include <signal.h>
+#include <unistd.h>
 
 #include "faas/core/log.h"
 #include "faas/gateway/api_server.h"
@@ -18,6 +18,7 @@
 #include "faas/gateway/config.h"
 #include "faas/provider_client/rest_provider.h"
 #include "faas/version.h"
+
 #include "runtime.h"
 
 namespace faas::daemon {
@@ -30,24 +31,37 @@ namespace {
 
 // An io_context whose pending work can be destroyed before the objects that work refers to.
 struct MainContext : net::io_context {
-  using net::io_context::io_context;
   using net::execution_context::shutdown;
+  using net::io_context::io_context;
 };
 
-// Credentials from DIR, generated at first start; where they are is printed once, when created.
-Result<gateway::Credentials> credentials_in(const std::string& dir, const std::string& gateway_url) {
+struct LoadedCredentials {
+  gateway::Credentials credentials;
+  std::string dir;
+  bool created = false;
+};
+
+// Credentials from DIR, generated at first start.
+Result<LoadedCredentials> credentials_in(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(std::filesystem::path(dir).parent_path(), ec);
   if (ec) return make_error(ec, "create " + std::filesystem::path(dir).parent_path().string());
-  bool created = false;
-  auto creds = gateway::load_or_create_credentials(dir, &created);
+  LoadedCredentials loaded{.credentials = {}, .dir = dir, .created = false};
+  auto creds = gateway::load_or_create_credentials(dir, &loaded.created);
   if (!creds) return creds.error();
-  if (created) {
-    log_info("Generated basic-auth credentials in " + dir + " (user: " + creds->user + ")");
-    log_info("Log in with: faas-cli login -g " + gateway_url + " -u " + creds->user +
-             " --password-stdin < " + dir + "/basic-auth-password");
-  }
-  return creds;
+  loaded.credentials = *creds;
+  return loaded;
+}
+
+// Where new credentials are and how to log in, printed once, when they were created; after the
+// listener is bound, so the command shows the real port (also for --port 0).
+void log_login_hint(const std::optional<LoadedCredentials>& loaded, std::uint16_t port) {
+  if (!loaded || !loaded->created) return;
+  log_info("Generated basic-auth credentials in " + loaded->dir +
+           " (user: " + loaded->credentials.user + ")");
+  log_info("Log in with: faas-cli login -g http://127.0.0.1:" + std::to_string(port) + " -u " +
+           loaded->credentials.user + " --password-stdin < " + loaded->dir +
+           "/basic-auth-password");
 }
 
 // Serves until SIGTERM/SIGINT: then stops accepting, lets requests finish, stops the provider's
@@ -101,8 +115,7 @@ int run_up(const UpOptions& options, const Environment& env) {
   ::signal(SIGPIPE, SIG_IGN);
   auto config = load_config(env);
   if (!config) return 1;
-  const std::string url = "http://127.0.0.1:" + std::to_string(options.port);
-  auto creds = credentials_in(options.state_dir + "/secrets", url);
+  auto creds = credentials_in(options.state_dir + "/secrets");
   if (!creds) {
     log_error("credentials: " + creds.error().message());
     return 1;
@@ -121,7 +134,7 @@ int run_up(const UpOptions& options, const Environment& env) {
   auto api = gateway::gateway_options(*config);
   api.port = options.port;
   api.bind_address = options.bind_address;
-  if (config->basic_auth) api.credentials = *creds;
+  if (config->basic_auth) api.credentials = creds->credentials;
   api.netns_socket = (*runtime)->netns_socket();
   api.spool_dir = options.state_dir + "/provider/uploads";
   auto server = ApiServer::create(io, std::move(api), (*runtime)->provider());
@@ -132,6 +145,7 @@ int run_up(const UpOptions& options, const Environment& env) {
   log_info(std::string("faas++ ") + kVersion + " (" + kGitSha + "): gateway on " +
            options.bind_address + ":" + std::to_string((*server)->port()) + ", runtime " +
            (*runtime)->name() + ", state in " + options.state_dir);
+  log_login_hint(*creds, (*server)->port());
   log_info("Gateway URL: http://127.0.0.1:" + std::to_string((*server)->port()) +
            "  (credentials in " + options.state_dir + "/secrets)");
   return serve(io, **server, runtime->get(), config->write_timeout);
@@ -146,14 +160,16 @@ int run_gateway(const GatewayOptions& options, const Environment& env) {
     return 1;
   }
   if (options.port >= 0) config->port = static_cast<std::uint16_t>(options.port);
+  std::optional<LoadedCredentials> loaded;
   std::optional<gateway::Credentials> creds;
   if (config->basic_auth) {
-    auto c = credentials_in(config->secret_mount_path, "http://127.0.0.1:" + std::to_string(config->port));
+    auto c = credentials_in(config->secret_mount_path);
     if (!c) {
       log_error("credentials: " + c.error().message());
       return 1;
     }
-    creds = *c;
+    loaded = *c;
+    creds = c->credentials;
   }
   MainContext io(1);
   provider_client::RestProviderConfig rc{.base_url = config->functions_provider_url,
@@ -174,6 +190,7 @@ int run_gateway(const GatewayOptions& options, const Environment& env) {
   }
   log_info("faas++ gateway on port " + std::to_string((*server)->port()) + ", provider " +
            config->functions_provider_url);
+  log_login_hint(loaded, (*server)->port());
   return serve(io, **server, nullptr, config->write_timeout);
 }
 
@@ -202,21 +219,26 @@ int run_provider(const ProviderOptions& options, const Environment& env) {
                        .scale_from_zero = false,
                        .default_namespace = config->function_namespace};
   api.spool_dir = options.state_dir + "/uploads";
+  std::optional<LoadedCredentials> loaded;
   if (config->basic_auth) {
-    auto dir = lookup(env, "secret_mount_path") ? config->secret_mount_path : options.state_dir + "/secrets";
-    auto c = credentials_in(dir, "http://127.0.0.1:" + std::to_string(port));
+    auto dir = lookup(env, "secret_mount_path") ? config->secret_mount_path
+                                                : options.state_dir + "/secrets";
+    auto c = credentials_in(dir);
     if (!c) {
       log_error("credentials: " + c.error().message());
       return 1;
     }
-    api.credentials = *c;
+    loaded = *c;
+    api.credentials = c->credentials;
   }
   auto server = ApiServer::create(io, std::move(api), (*runtime)->provider());
   if (!server) {
     log_error("provider: " + server.error().message());
     return 1;
   }
-  log_info("faas++ provider (" + (*runtime)->name() + ") on port " + std::to_string((*server)->port()));
+  log_info("faas++ provider (" + (*runtime)->name() + ") on port " +
+           std::to_string((*server)->port()));
+  log_login_hint(loaded, (*server)->port());
   return serve(io, **server, runtime->get(), config->write_timeout);
 }
 

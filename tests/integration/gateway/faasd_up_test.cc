@@ -1,13 +1,12 @@
 // `faasd up` end to end: the real daemon (gateway + process runtime in one process) and real
 // fwatchdog replicas, driven over loopback HTTP as a user (or faas-cli) would.
-#include <gtest/gtest.h>
-
-#include <sys/wait.h>
-
 #include <fstream>
 #include <latch>
 #include <set>
 #include <thread>
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
 
 #include "gateway_helpers.h"
 #include "support/byte_pattern.h"
@@ -56,10 +55,18 @@ class FaasdUpTest : public ::testing::Test {
   std::unique_ptr<DaemonProcess> faasd_;
 };
 
+TEST_F(FaasdUpTest, FirstStartPrintsTheLoginCommandWithTheBoundPort) {
+  // --port 0: the hint must name the port the gateway really bound, not 0.
+  std::string hint =
+      "Log in with: faas-cli login -g http://127.0.0.1:" + std::to_string(faasd_->port()) +
+      " -u admin --password-stdin < " + faasd_->dir() + "/secrets/basic-auth-password";
+  EXPECT_TRUE(faasd_->wait_for_log(hint)) << faasd_->log();
+}
+
 TEST_F(FaasdUpTest, DeployInvokeAndRemove) {
   deploy("echo", "cat");
-  auto r = http_request(faasd_->port(), {.method = "POST", .target = "/function/echo",
-                                         .body = "hello faas++"});
+  auto r = http_request(faasd_->port(),
+                        {.method = "POST", .target = "/function/echo", .body = "hello faas++"});
   ASSERT_TRUE(r) << r.error().message();
   EXPECT_EQ(r->status, 200);
   EXPECT_EQ(r->body, "hello faas++");
@@ -82,7 +89,8 @@ TEST_F(FaasdUpTest, BadInputGetsAClear4xx) {
   auto r = admin(*faasd_, "POST", "/system/functions", "{\"service\":");
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
-  r = admin(*faasd_, "POST", "/system/functions", deployment("fn", "cat", R"("secrets":["missing"])"));
+  r = admin(*faasd_, "POST", "/system/functions",
+            deployment("fn", "cat", R"("secrets":["missing"])"));
   ASSERT_TRUE(r);
   EXPECT_EQ(r->status, 400);
   EXPECT_NE(r->body.find("missing"), std::string::npos) << r->body;
@@ -102,14 +110,17 @@ TEST_F(FaasdUpTest, BadInputGetsAClear4xx) {
 TEST_F(FaasdUpTest, ServerSentEventsArriveBeforeTheFunctionEnds) {
   // The function sends one event, then waits (bounded) for the test to say it saw it.
   auto flag = fn_dir_->file("seen");
-  auto fprocess = script("sse.sh", "printf 'data: one\\n\\n'\n"
-                                   "i=0; while [ ! -e " + flag + " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
-                                   "printf 'data: two\\n\\n'\n");
+  auto fprocess = script("sse.sh",
+                         "printf 'data: one\\n\\n'\n"
+                         "i=0; while [ ! -e " +
+                             flag +
+                             " ] && [ $i -lt 200 ]; do sleep 0.05; i=$((i+1)); done\n"
+                             "printf 'data: two\\n\\n'\n");
   deploy("sse", fprocess, R"("envVars":{"content_type":"text/event-stream"})");
   auto c = HttpConnection::connect(faasd_->port());
   ASSERT_TRUE(c);
-  ASSERT_TRUE(c->send({.method = "GET", .target = "/function/sse",
-                       .headers = {{"Accept", "text/event-stream"}}}));
+  ASSERT_TRUE(c->send(
+      {.method = "GET", .target = "/function/sse", .headers = {{"Accept", "text/event-stream"}}}));
   auto head = c->read_head();
   ASSERT_TRUE(head) << head.error().message();
   EXPECT_EQ(head->status, 200);
@@ -153,8 +164,8 @@ TEST_F(FaasdUpTest, LargeBodyStreamsThroughTheGatewayWithFlatMemory) {
   EXPECT_EQ(verifier.received(), size);
   EXPECT_TRUE(verifier.ok()) << "first bad byte at " << verifier.first_mismatch();
   ASSERT_TRUE(memory);
-  std::cout << "faasd VmRSS before: " << before->rss_kib << " KiB, VmHWM after 256 MiB: "
-            << memory->hwm_kib << " KiB\n";
+  std::cout << "faasd VmRSS before: " << before->rss_kib
+            << " KiB, VmHWM after 256 MiB: " << memory->hwm_kib << " KiB\n";
   EXPECT_LT(memory->hwm_kib - before->rss_kib, 64 * 1024);
 }
 
@@ -168,7 +179,8 @@ TEST_F(FaasdUpTest, AFunctionThatHangsIsCutAtItsTimeoutWith504) {
 
 TEST_F(FaasdUpTest, ConcurrentCallsAfterScaleToZeroAllSucceed) {
   deploy("echo", "cat");
-  auto r = admin(*faasd_, "POST", "/system/scale-function/echo", R"({"serviceName":"echo","replicas":0})");
+  auto r = admin(*faasd_, "POST", "/system/scale-function/echo",
+                 R"({"serviceName":"echo","replicas":0})");
   ASSERT_TRUE(r);
   ASSERT_EQ(r->status, 202);
   ASSERT_TRUE(wait_available(*faasd_, "echo", 0));
@@ -177,8 +189,9 @@ TEST_F(FaasdUpTest, ConcurrentCallsAfterScaleToZeroAllSucceed) {
   std::vector<std::string> bodies(kCalls);
   for (int i = 0; i < kCalls; ++i) {
     threads.emplace_back([&, i] {
-      auto res = http_request(faasd_->port(), {.method = "POST", .target = "/function/echo",
-                                               .body = "call " + std::to_string(i)});
+      auto res = http_request(
+          faasd_->port(),
+          {.method = "POST", .target = "/function/echo", .body = "call " + std::to_string(i)});
       bodies[i] = res ? std::to_string(res->status) + " " + res->body : res.error().message();
     });
   }
@@ -188,7 +201,8 @@ TEST_F(FaasdUpTest, ConcurrentCallsAfterScaleToZeroAllSucceed) {
   auto m = http_request(faasd_->port(), {.method = "GET", .target = "/metrics"});
   ASSERT_TRUE(m);
   EXPECT_NE(m->body.find("gateway_cold_start_total{function_name=\"echo.openfaas-fn\"} 1"),
-            std::string::npos) << m->body;
+            std::string::npos)
+      << m->body;
 }
 
 TEST_F(FaasdUpTest, ScaleOutSpreadsCallsAcrossReplicas) {
@@ -213,7 +227,8 @@ TEST_F(FaasdUpTest, WebSocketsAreTunnelledToTheFunction) {
          R"("envVars":{"mode":"http","upstream_url":"http://127.0.0.1:)" + up + R"("})");
   std::string binary(64 * 1024, '\0');
   for (std::size_t i = 0; i < binary.size(); ++i) binary[i] = static_cast<char>(i * 13 + i / 7);
-  auto result = websocket_round_trip(faasd_->port(), "/function/ws/ws", "hello", binary, kWaitTimeout);
+  auto result =
+      websocket_round_trip(faasd_->port(), "/function/ws/ws", "hello", binary, kWaitTimeout);
   EXPECT_EQ(result.failure, "");
   EXPECT_EQ(result.text_echo, "hello");
   EXPECT_TRUE(result.binary_echo == binary) << result.binary_echo.size() << " bytes back";
