@@ -15,10 +15,10 @@ struct CommandResult {
   std::string output;  // stdout and stderr, interleaved
 };
 
-// Runs argv (argv[0] looked up on PATH when it has no '/') in cwd with this process's environment.
-// Killed (and reported as an error) after timeout.
+// Runs argv (argv[0] looked up on PATH when it has no '/') in cwd with this process's environment,
+// `input` as its stdin. Killed (and reported as an error) after timeout.
 Result<CommandResult> run_command(const std::vector<std::string>& argv, const std::string& cwd,
-                                  std::chrono::seconds timeout);
+                                  std::chrono::seconds timeout, const std::string& input = "");
 
 // The end of a command's output (its last max_bytes), for failure messages.
 std::string tail(const std::string& text, std::size_t max_bytes = 4000);

@@ -1,11 +1,10 @@
-// Every shipped template, end to end on this machine with no registry: the base images come from
-// scripts/base-images.sh (debootstrap + Debian packages, cached), then for each template
-// `faas-cli new` → handler written as a user of the OpenFaaS template of the same name would →
-// `faas-cli build` (buildah) → the image runs in a real containerd (ContainerdDeployer) → calls
-// through its watchdog check the handler contract: body, method, path, query, headers, status,
-// response headers, and what a failing handler turns into.
-//
-// Each check is a function of a Deployer, so the same checks can run against `faasd up`.
+// Every shipped template, end to end on this machine with no registry, as a developer works: the
+// base images come from scripts/base-images.sh (debootstrap + Debian packages, cached), then for
+// each template `faas-cli new` → handler written as a user of the OpenFaaS template of the same
+// name would → `faas-cli up` (buildah build, the image uploaded to a real `faasd up` on a private
+// real containerd, deployed) → `faas-cli ready` → calls through the gateway check the handler
+// contract (body, method, path, query, headers, status, response headers, what a failing handler
+// turns into) → `faas-cli invoke` → `faas-cli logs` → `faas-cli rm`.
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -21,7 +20,7 @@
 #include "support/spawn.h"
 #include "support/watchdog_process.h"
 #include "templates/commands.h"
-#include "templates/containerd_deployer.h"
+#include "templates/faasd.h"
 
 #ifndef FAAS_SOURCE_DIR
 #error "FAAS_SOURCE_DIR must be defined"
@@ -35,7 +34,6 @@ using namespace std::chrono_literals;
 using Files = std::map<std::string, std::string>;  // path in the handler folder -> content
 
 constexpr auto kBaseImagesTimeout = std::chrono::seconds(3600);
-constexpr auto kBuildTimeout = std::chrono::seconds(1200);
 constexpr const char* kImagePrefix = "localhost/faaspp-templates-test";
 
 bool statically_linked(const std::string& path) {
@@ -54,8 +52,6 @@ std::optional<std::string> static_fwatchdog() {
   }
   return std::nullopt;
 }
-
-std::string faas_cli() { return env_or("FAAS_BIN_DIR", "") + "/faas-cli"; }
 
 std::string unique_name(const std::string& lang) {
   static std::mt19937_64 rng{std::random_device{}()};
@@ -95,16 +91,16 @@ class TemplatesTest : public ::testing::Test {
     }
     std::cout << "[templates] base images ready in " << secs.count() << " s\n"
               << tail(r->output, 3000);
-    auto d = ContainerdDeployer::start();
-    if (!d) {
-      error_ = "private containerd: " + d.error().message();
+    auto f = Faasd::start();
+    if (!f) {
+      error_ = "faasd on a private containerd: " + f.error().message();
       return;
     }
-    deployer_ = std::move(*d).release();
+    faasd_ = std::move(*f).release();
   }
   static void TearDownTestSuite() {
-    delete deployer_;
-    deployer_ = nullptr;
+    delete faasd_;
+    faasd_ = nullptr;
   }
 
   void SetUp() override {
@@ -115,17 +111,15 @@ class TemplatesTest : public ::testing::Test {
     dir_.emplace(std::move(*dir));
   }
   void TearDown() override {
-    if (HasFailure() && deployer_ != nullptr)
-      std::cerr << "containerd log:\n" << tail(deployer_->platform_log());
+    if (HasFailure() && faasd_ != nullptr) std::cerr << faasd_->platform_log();
   }
 
-  // faas-cli new + the handler files + faas-cli build, as a user would; the image is removed
-  // from buildah's storage when the test ends.
-  Result<BuiltFunction> new_and_build(const std::string& lang, const Files& files,
+  // faas-cli new + the handler files, as a user would.
+  Result<FunctionSource> new_function(const std::string& lang, const Files& files,
                                       const std::vector<std::string>& skeleton) {
     std::string name = unique_name(lang);
-    auto created = run_command({faas_cli(), "new", name, "--lang", lang, "--prefix", kImagePrefix},
-                               dir_->path(), 60s);
+    auto created = faasd_->faas_cli({"new", name, "--lang", lang, "--prefix", kImagePrefix},
+                                    dir_->path(), "", 60s);
     if (!created) return created.error();
     if (created->exit_code != 0) return invalid_argument("faas-cli new: " + created->output);
     for (const auto& f : skeleton) {
@@ -136,46 +130,52 @@ class TemplatesTest : public ::testing::Test {
     for (const auto& [path, content] : files) {
       if (auto w = dir_->write(name + "/" + path, content); !w) return w.error();
     }
-    BuiltFunction fn{name, std::string(kImagePrefix) + "/" + name + ":latest", dir_->path()};
-    cleanup_.image = fn.image;
-    auto t0 = std::chrono::steady_clock::now();
-    auto built = run_command({faas_cli(), "build"}, dir_->path(), kBuildTimeout);
-    if (!built) return built.error();
-    if (built->exit_code != 0) return invalid_argument("faas-cli build: " + tail(built->output));
-    auto secs =
-        std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0);
-    std::cout << "[templates] " << lang << ": faas-cli build took " << secs.count() << " s\n";
-    auto exists = run_command({"buildah", "inspect", "--type", "image", fn.image}, "", 60s);
-    if (!exists || exists->exit_code != 0)
-      return invalid_argument("no image " + fn.image + " after the build");
-    return fn;
+    return FunctionSource{name, std::string(kImagePrefix) + "/" + name + ":latest", dir_->path()};
+  }
+
+  // faas-cli new, the handler files, faas-cli up + ready; the image is removed from buildah's
+  // storage when the test ends, the function from faasd when the Deployment goes.
+  Result<std::unique_ptr<Deployment>> new_and_up(const std::string& lang, const Files& files,
+                                                 const std::vector<std::string>& skeleton) {
+    auto fn = new_function(lang, files, skeleton);
+    if (!fn) return fn.error();
+    cleanup_.image = fn->image;
+    return faasd_->up(*fn);
   }
 
   std::unique_ptr<Deployment> build_and_deploy(const std::string& lang, const Files& files,
                                                const std::vector<std::string>& skeleton) {
-    auto fn = new_and_build(lang, files, skeleton);
-    EXPECT_TRUE(fn) << fn.error().message();
-    if (!fn) return nullptr;
-    auto d = deployer_->deploy(*fn);
+    auto d = new_and_up(lang, files, skeleton);
     EXPECT_TRUE(d) << d.error().message();
     return d ? std::move(*d) : nullptr;
   }
 
   static inline std::string skip_;
   static inline std::string error_;
-  static inline Deployer* deployer_ = nullptr;
+  static inline Faasd* faasd_ = nullptr;
   std::optional<TempDir> dir_;
   ImageCleanup cleanup_;
 };
 
 // The watchdog relays a function's output to its log asynchronously: wait for it (bounded).
 bool log_shows(const Deployment& d, const std::string& needle) {
-  auto deadline = std::chrono::steady_clock::now() + 10s;
+  auto deadline = std::chrono::steady_clock::now() + 20s;
   while (d.logs().find(needle) == std::string::npos) {
     if (std::chrono::steady_clock::now() > deadline) return false;
-    std::this_thread::sleep_for(50ms);
+    std::this_thread::sleep_for(200ms);
   }
   return true;
+}
+
+// `faas-cli invoke` prints the function's answer on stdout; returns it ("" and a failure when the
+// command failed).
+std::string cli_invoke(Deployment& d, const std::string& body,
+                       std::vector<std::string> extra = {}) {
+  auto r = d.cli_invoke(body, std::move(extra));
+  EXPECT_TRUE(r) << r.error().message();
+  if (!r) return "";
+  EXPECT_EQ(r->exit_code, 0) << r->output;
+  return r->output;
 }
 
 Reply call(Deployment& d, Call c) {
@@ -208,6 +208,9 @@ TEST_F(TemplatesTest, Python3) {
   auto fn = build_and_deploy("python3", files, {"handler.py", "requirements.txt"});
   ASSERT_NE(fn, nullptr);
   check_python3(*fn);
+  EXPECT_EQ(cli_invoke(*fn, "hi"), "python3 got 2 chars: hi|method=POST|user=app\n");
+  // The classic watchdog answers with the handler's stderr (combine_output); its log has the call.
+  EXPECT_TRUE(log_shows(*fn, "POST / - 500")) << fn->logs();
 }
 
 // ---- python3-http ----------------------------------------------------------------------------
@@ -264,6 +267,14 @@ TEST_F(TemplatesTest, Python3Http) {
   auto fn = build_and_deploy("python3-http", files, {"handler.py", "requirements.txt"});
   ASSERT_NE(fn, nullptr);
   check_python3_http(*fn);
+  auto j = nlohmann::json::parse(
+      cli_invoke(*fn, "cli", {"--query", "a=7", "--query", "b=8", "-H", "X-Test=from-cli"}),
+      nullptr, false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["a"], "7");
+  EXPECT_EQ(j["b"], "8");
+  EXPECT_EQ(j["x_test"], "from-cli");
+  EXPECT_EQ(j["body"], "cli");
 }
 
 // ---- node ------------------------------------------------------------------------------------
@@ -320,6 +331,12 @@ TEST_F(TemplatesTest, Node) {
   auto fn = build_and_deploy("node", files, {"handler.js", "package.json"});
   ASSERT_NE(fn, nullptr);
   check_node(*fn);
+  auto j = nlohmann::json::parse(
+      cli_invoke(*fn, R"({"n": 1})", {"--content-type", "application/json", "-m", "PUT"}), nullptr,
+      false);
+  ASSERT_FALSE(j.is_discarded());
+  EXPECT_EQ(j["method"], "PUT");
+  EXPECT_EQ(j["n"], 2);
 }
 
 // ---- go ----------------------------------------------------------------------------------------
@@ -335,16 +352,19 @@ void check_echo_probe(Deployment& fn, const std::string& tag) {
   EXPECT_EQ(r.body, "method=PATCH path=/p/q a=b c x=yes body=the body");
   Reply failed = call(fn, {.method = "POST", .target = "/fail", .headers = {}, .body = ""});
   EXPECT_EQ(failed.status, 500);
+  EXPECT_EQ(cli_invoke(fn, "from cli", {"-m", "PATCH", "--query", "a=q", "-H", "X-Test=h"}),
+            "method=PATCH path=/ a=q x=h body=from cli");
 }
 
 TEST_F(TemplatesTest, Go) {
   Files files{
       {"handler.go",
        "package function\n\n"
-       "import (\n\t\"fmt\"\n\t\"io\"\n\t\"net/http\"\n)\n\n"
+       "import (\n\t\"fmt\"\n\t\"io\"\n\t\"log\"\n\t\"net/http\"\n)\n\n"
        "func Handle(w http.ResponseWriter, r *http.Request) {\n"
        "\tbody, _ := io.ReadAll(r.Body)\n"
        "\tif r.URL.Path == \"/fail\" {\n"
+       "\t\tlog.Printf(\"go handler failed on purpose\")\n"
        "\t\thttp.Error(w, \"go handler failed on purpose\", http.StatusInternalServerError)\n"
        "\t\treturn\n\t}\n"
        "\tw.Header().Set(\"X-Fn\", \"go\")\n"
@@ -355,6 +375,7 @@ TEST_F(TemplatesTest, Go) {
   auto fn = build_and_deploy("go", files, {"handler.go", "go.mod"});
   ASSERT_NE(fn, nullptr);
   check_echo_probe(*fn, "go");
+  EXPECT_TRUE(log_shows(*fn, "go handler failed on purpose")) << fn->logs();
 }
 
 // ---- cpp-http ----------------------------------------------------------------------------------
@@ -389,6 +410,8 @@ TEST_F(TemplatesTest, BashStreamingSkeleton) {
   Reply r = call(*fn, {.method = "POST", .target = "/", .headers = {}, .body = "streamed"});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "Hello from bash-streaming. You said:\nstreamed");
+  EXPECT_EQ(cli_invoke(*fn, "cli"), "Hello from bash-streaming. You said:\ncli");
+  EXPECT_TRUE(log_shows(*fn, "Listening on port")) << fn->logs();
 }
 
 TEST_F(TemplatesTest, DockerfileSkeleton) {
@@ -397,6 +420,8 @@ TEST_F(TemplatesTest, DockerfileSkeleton) {
   Reply r = call(*fn, {.method = "POST", .target = "/", .headers = {}, .body = "cat me"});
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "cat me");
+  EXPECT_EQ(cli_invoke(*fn, "cat cli"), "cat cli");
+  EXPECT_TRUE(log_shows(*fn, "Listening on port")) << fn->logs();
 }
 
 // ---- the skeletons `faas-cli new` writes, unchanged (the interpreted ones: cheap to build)
@@ -420,6 +445,7 @@ TEST_P(SkeletonTest, Answers) {
   EXPECT_EQ(r.status, 200) << r.body << fn->logs();
   EXPECT_EQ(r.header("Content-Type").rfind(s.content_type, 0), 0u) << r.header("Content-Type");
   EXPECT_EQ(r.body, s.body);
+  EXPECT_TRUE(log_shows(*fn, "Listening on port")) << fn->logs();
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -451,15 +477,19 @@ INSTANTIATE_TEST_SUITE_P(
 // ---- bad input
 // -----------------------------------------------------------------------------------
 
-TEST_F(TemplatesTest, BuildOfABrokenHandlerFailsWithTheCompilerError) {
+TEST_F(TemplatesTest, UpOfABrokenHandlerFailsWithTheCompilerErrorAndDeploysNothing) {
   auto fn =
-      new_and_build("go", {{"handler.go", "package function\n\nfunc Handle( {\n"}}, {"handler.go"});
+      new_and_up("go", {{"handler.go", "package function\n\nfunc Handle( {\n"}}, {"handler.go"});
   ASSERT_FALSE(fn);
   EXPECT_NE(fn.error().message().find("handler.go"), std::string::npos) << fn.error().message();
+  auto list = faasd_->faas_cli({"list", "-q"});
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->exit_code, 0) << list->output;
+  EXPECT_EQ(list->output, "");
 }
 
 TEST_F(TemplatesTest, UnknownTemplateIsRefused) {
-  auto r = run_command({faas_cli(), "new", "fn", "--lang", "no-such-lang"}, dir_->path(), 60s);
+  auto r = faasd_->faas_cli({"new", "fn", "--lang", "no-such-lang"}, dir_->path(), "", 60s);
   ASSERT_TRUE(r);
   EXPECT_NE(r->exit_code, 0);
   EXPECT_FALSE(fs::exists(fs::path(dir_->path()) / "fn"));
