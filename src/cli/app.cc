@@ -106,6 +106,7 @@ int run(const std::vector<std::string>& args, const Environment& env, Io io,
   add_up_command(app, ctx);
   add_generate_command(app, ctx);
   add_local_run_command(app, ctx);
+  add_publish_command(app, ctx);
   std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 consumes from the back
   try {
     app.parse(reversed);

@@ -81,6 +81,8 @@ Result<std::vector<StackFunction>> selected_functions(const CommonFlags& f, cons
 int run_jobs(Context& ctx, std::size_t n, int parallel,
              const std::function<int(Context&, std::size_t)>& job);
 
+// Pulls the stack's configuration.templates that ./template does not have yet.
+Result<void> pull_configured_templates(Context& ctx, const Stack& stack);
 int build_functions(Context& ctx, const BuildSettings& b, const Stack& stack,
                     const std::vector<StackFunction>& fns);
 // Pushes each image to its registry, or, when it is local-only (image_ref.h) or via_gateway is
@@ -111,5 +113,6 @@ void add_push_command(CLI::App& app, Context& ctx);       // push
 void add_up_command(CLI::App& app, Context& ctx);         // up [--watch]
 void add_generate_command(CLI::App& app, Context& ctx);   // generate
 void add_local_run_command(CLI::App& app, Context& ctx);  // local-run
+void add_publish_command(CLI::App& app, Context& ctx);    // publish
 
 }  // namespace faas::cli

@@ -128,6 +128,10 @@ int upload_one(Context& ctx, const std::string& engine, const StackFunction& fn,
 
 }  // namespace
 
+Result<void> pull_configured_templates(Context& ctx, const Stack& stack) {
+  return pull_stack_templates(ctx, stack);
+}
+
 void add_build_flags(CLI::App& cmd, BuildSettings& b) {
   cmd.add_option("-b,--build-arg", b.build_args, "Add a build-arg for the builder (KEY=VALUE)")
       ->allow_extra_args(false);
