@@ -1,16 +1,16 @@
 #include "support/containerd_process.h"
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
 #include <openssl/evp.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
-
-#include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
-#include <sstream>
-#include <thread>
 
 namespace faas::test {
 
@@ -26,11 +26,19 @@ std::string read_file(const std::string& path) {
 
 std::string config_toml(const std::string& dir, const std::string& socket) {
   return "version = 2\n"
-         "root = \"" + dir + "/root\"\n"
-         "state = \"" + dir + "/state\"\n"
+         "root = \"" +
+         dir +
+         "/root\"\n"
+         "state = \"" +
+         dir +
+         "/state\"\n"
          "disabled_plugins = [\"io.containerd.grpc.v1.cri\"]\n"
-         "[grpc]\n  address = \"" + socket + "\"\n"
-         "[ttrpc]\n  address = \"" + socket + ".ttrpc\"\n"
+         "[grpc]\n  address = \"" +
+         socket +
+         "\"\n"
+         "[ttrpc]\n  address = \"" +
+         socket +
+         ".ttrpc\"\n"
          "[debug]\n  address = \"\"\n  level = \"debug\"\n"
          "[metrics]\n  address = \"\"\n";
 }
@@ -49,7 +57,8 @@ Result<std::unique_ptr<ContainerdProcess>> ContainerdProcess::start() {
 
 Result<void> ContainerdProcess::spawn_and_wait() {
   // O_APPEND: a restarted containerd adds to the same log.
-  int raw = ::open(dir_.file("containerd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  int raw =
+      ::open(dir_.file("containerd.log").c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (raw < 0) return errno_error(errno, "open containerd log");
   UniqueFd log_fd(raw);
   os::SpawnOptions spawn;
@@ -68,8 +77,8 @@ Result<void> ContainerdProcess::spawn_and_wait() {
     auto v = run_async(client->version());
     if (v) return {};
     if (process_->try_wait() || std::chrono::steady_clock::now() > deadline) {
-      return make_error(v.error().code, "containerd did not start: " + v.error().message() +
-                                            "\n" + log());
+      return make_error(v.error().code,
+                        "containerd did not start: " + v.error().message() + "\n" + log());
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
@@ -98,20 +107,89 @@ ContainerdProcess::~ContainerdProcess() {
   unmount_leftovers();
 }
 
-// Shims outlive containerd on purpose (live restore). Ours carry "-address <our socket>".
-void ContainerdProcess::kill_leftover_shims() {
+namespace {
+
+std::vector<pid_t> all_pids() {
+  std::vector<pid_t> pids;
   for (const auto& entry : fs::directory_iterator("/proc")) {
     auto name = entry.path().filename().string();
-    if (!std::all_of(name.begin(), name.end(), ::isdigit)) continue;
-    std::string cmdline = read_file(entry.path().string() + "/cmdline");
+    if (!name.empty() && std::all_of(name.begin(), name.end(), ::isdigit))
+      pids.push_back(std::stoi(name));
+  }
+  return pids;
+}
+
+std::optional<pid_t> parent_of(pid_t pid) {
+  // /proc/PID/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  auto close = stat.rfind(')');
+  if (close == std::string::npos) return std::nullopt;
+  std::istringstream rest(stat.substr(close + 1));
+  std::string state;
+  pid_t ppid = 0;
+  if (!(rest >> state >> ppid)) return std::nullopt;
+  return ppid;
+}
+
+void write_file(const std::string& path, const std::string& text) {
+  std::ofstream out(path);
+  out << text;
+}
+
+// SIGKILLs every process in the cgroup of a container's init. A paused container's cgroup is
+// frozen, and a frozen task does not die until thawed (cgroup v1 freezer): thaw first.
+void kill_container_cgroup(pid_t init) {
+  std::vector<std::string> procs_files;
+  std::istringstream lines(read_file("/proc/" + std::to_string(init) + "/cgroup"));
+  bool unified = fs::exists("/sys/fs/cgroup/cgroup.controllers");
+  for (std::string line; std::getline(lines, line);) {
+    // "hierarchy-id:controllers:path"
+    auto a = line.find(':');
+    auto b = line.find(':', a + 1);
+    if (a == std::string::npos || b == std::string::npos) continue;
+    std::string controllers = line.substr(a + 1, b - a - 1);
+    std::string path = line.substr(b + 1);
+    if (controllers == "freezer") {
+      std::string dir = "/sys/fs/cgroup/freezer" + path;
+      write_file(dir + "/freezer.state", "THAWED");
+      procs_files.push_back(dir + "/cgroup.procs");
+    } else if (controllers.empty() && unified && path != "/") {
+      std::string dir = "/sys/fs/cgroup" + path;
+      write_file(dir + "/cgroup.freeze", "0");
+      procs_files.push_back(dir + "/cgroup.procs");
+    }
+  }
+  for (const auto& file : procs_files) {
+    std::istringstream pids(read_file(file));
+    for (pid_t pid = 0; pids >> pid;) ::kill(pid, SIGKILL);
+  }
+  ::kill(init, SIGKILL);
+}
+
+}  // namespace
+
+// Shims outlive containerd on purpose (live restore). Ours carry "-address <our socket>". Killing
+// a shim alone would orphan its containers' processes (reparented to init, still running), so
+// each shim's children (the containers' init processes) and their cgroups go first.
+void ContainerdProcess::kill_leftover_shims() {
+  std::vector<pid_t> pids = all_pids();
+  std::vector<pid_t> shims;
+  for (pid_t pid : pids) {
+    std::string cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
     std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
     if (cmdline.find("containerd-shim") == std::string::npos) continue;
     if (cmdline.find(" " + socket_ + " ") == std::string::npos &&
         !cmdline.ends_with(" " + socket_ + " ")) {
       continue;
     }
-    ::kill(std::stoi(name), SIGKILL);
+    shims.push_back(pid);
   }
+  for (pid_t pid : pids) {
+    auto ppid = parent_of(pid);
+    if (ppid && std::find(shims.begin(), shims.end(), *ppid) != shims.end())
+      kill_container_cgroup(pid);
+  }
+  for (pid_t shim : shims) ::kill(shim, SIGKILL);
 }
 
 void ContainerdProcess::unmount_leftovers() {
@@ -150,8 +228,8 @@ nlohmann::json put_blob(const std::string& layout, const std::string& media_type
 }
 
 Result<void> run_tar(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/usr/bin/tar", "--sort=name", "--owner=0", "--group=0",
-                                   "--numeric-owner", "--mtime=@0"};
+  std::vector<std::string> argv = {"/usr/bin/tar", "--sort=name",     "--owner=0",
+                                   "--group=0",    "--numeric-owner", "--mtime=@0"};
   argv.insert(argv.end(), args.begin(), args.end());
   auto r = run_program(argv, inherited_environment());
   if (!r) return r.error();
@@ -181,11 +259,10 @@ Result<std::string> build_oci_archive(const TempDir& dir, const ImageSpec& spec)
   if (auto r = run_tar({"-C", rootfs, "-cf", dir.file("layer.tar"), "."}); !r) return r.error();
   std::string layer = read_file(dir.file("layer.tar"));
   auto layer_desc = put_blob(layout, "application/vnd.oci.image.layer.v1.tar", layer);
-  nlohmann::json config = {
-      {"architecture", "amd64"},
-      {"os", "linux"},
-      {"config", {{"Env", spec.env}, {"Cmd", spec.cmd}, {"WorkingDir", "/"}}},
-      {"rootfs", {{"type", "layers"}, {"diff_ids", {layer_desc["digest"]}}}}};
+  nlohmann::json config = {{"architecture", "amd64"},
+                           {"os", "linux"},
+                           {"config", {{"Env", spec.env}, {"Cmd", spec.cmd}, {"WorkingDir", "/"}}},
+                           {"rootfs", {{"type", "layers"}, {"diff_ids", {layer_desc["digest"]}}}}};
   auto config_desc = put_blob(layout, "application/vnd.oci.image.config.v1+json", config.dump());
   nlohmann::json manifest = {{"schemaVersion", 2},
                              {"mediaType", "application/vnd.oci.image.manifest.v1+json"},

@@ -5,8 +5,8 @@
 // restart() stop containerd alone and start it again on the same root, state and socket: shims
 // and their tasks live on, as they do when a real containerd restarts. The destructor stops it
 // and then cleans what containerd leaves behind by design: shims of tasks the test did not delete
-// (found by our socket address in their command line, killed by pid), rootfs mounts under the
-// temp dir, then the directory itself.
+// (found by our socket address in their command line) with their containers' processes (thawed
+// first when paused), rootfs mounts under the temp dir, then the directory itself.
 #pragma once
 
 #include <memory>

@@ -1,23 +1,24 @@
 // The containerd client against a real containerd: import a FROM-scratch image (busybox-static +
 // fwatchdog), run it in its own network namespace, reach the watchdog only through that
 // namespace's loopback, pause/resume, stop, clean up.
-#include <gtest/gtest.h>
-#include <signal.h>
-#include <sys/stat.h>
-
-#include <boost/asio/experimental/awaitable_operators.hpp>
-#include <boost/asio/steady_timer.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <filesystem>
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <thread>
 
-#include "support/containerd_process.h"
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/stat.h>
+
 #include "faas/containerd/client.h"
 #include "faas/containerd/netns.h"
 #include "faas/containerd/oci_spec.h"
+
+#include "support/containerd_process.h"
 
 namespace faas::containerd {
 namespace {
@@ -212,12 +213,14 @@ TEST_F(ContainerdTest, WatchdogReachableOnlyThroughItsNetworkNamespace) {
   auto spec = spec_from_image(image.config);
   ASSERT_TRUE(spec) << spec.error().message();
   spec->env.push_back("healthcheck_interval=100ms");
-  TaskIo io{"", "file://" + image_dir_->file(id + ".out"), "file://" + image_dir_->file(id + ".err")};
+  TaskIo io{"", "file://" + image_dir_->file(id + ".out"),
+            "file://" + image_dir_->file(id + ".err")};
   auto pid = run_async(run_container(*client_, id, image, *spec, io));
   ASSERT_TRUE(pid) << pid.error().message();
   ASSERT_GT(*pid, 0);
 
-  struct stat ours {}, theirs {};
+  struct stat ours {
+  }, theirs{};
   ASSERT_EQ(::stat("/proc/self/ns/net", &ours), 0);
   ASSERT_EQ(::stat(netns_path_of(*pid).c_str(), &theirs), 0);
   EXPECT_NE(ours.st_ino, theirs.st_ino) << "the replica must have its own network namespace";
@@ -241,7 +244,8 @@ TEST_F(ContainerdTest, WatchdogReachableOnlyThroughItsNetworkNamespace) {
   EXPECT_EQ(it->status, TaskStatus::kRunning);
   auto again = connect_watchdog(*pid);
   ASSERT_TRUE(again) << again.error().message();
-  EXPECT_NE(http_post(again->get(), "after resume").find("\r\nafter resume\r\n"), std::string::npos);
+  EXPECT_NE(http_post(again->get(), "after resume").find("\r\nafter resume\r\n"),
+            std::string::npos);
 
   ASSERT_TRUE(run_async(client_->kill_task(id, SIGTERM)));
   auto exit = run_async(client_->wait_task(id));
@@ -254,7 +258,8 @@ TEST_F(ContainerdTest, WatchdogReachableOnlyThroughItsNetworkNamespace) {
   auto gone = run_async(client_->get_container(id));
   ASSERT_FALSE(gone);
   EXPECT_EQ(gone.error().code, Errc::kNotFound);
-  EXPECT_NE(read_file(image_dir_->file(id + ".out")).find("Listening on port: 8080"), std::string::npos)
+  EXPECT_NE(read_file(image_dir_->file(id + ".out")).find("Listening on port: 8080"),
+            std::string::npos)
       << "stdout: " << read_file(image_dir_->file(id + ".out"))
       << "\nstderr: " << read_file(image_dir_->file(id + ".err"));
 }
@@ -269,14 +274,15 @@ TEST_F(ContainerdTest, SpecLimitsAndHardening) {
   // The function runs as uid 1000: the secrets directory must let it in (mkdtemp made it 0700).
   ASSERT_EQ(::chmod(secrets->path().c_str(), 0755), 0);
   SpecOptions spec;
-  spec.args = {"/bin/sh", "-c",
-               "echo uid=$(id -u); grep -E '^(NoNewPrivs|CapEff)' /proc/self/status;"
-               "touch /x 2>/dev/null && echo rootfs=rw || echo rootfs=ro;"
-               "touch /tmp/x && echo tmp=rw;"
-               "echo secret=$(cat /var/openfaas/secrets/token);"
-               "echo y > /var/openfaas/secrets/token 2>/dev/null && echo secret=rw || echo secret=ro;"
-               "echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes);"
-               "echo cpu=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)"};
+  spec.args = {
+      "/bin/sh", "-c",
+      "echo uid=$(id -u); grep -E '^(NoNewPrivs|CapEff)' /proc/self/status;"
+      "touch /x 2>/dev/null && echo rootfs=rw || echo rootfs=ro;"
+      "touch /tmp/x && echo tmp=rw;"
+      "echo secret=$(cat /var/openfaas/secrets/token);"
+      "echo y > /var/openfaas/secrets/token 2>/dev/null && echo secret=rw || echo secret=ro;"
+      "echo mem=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes);"
+      "echo cpu=$(cat /sys/fs/cgroup/cpu/cpu.cfs_quota_us)"};
   spec.env = {"PATH=/bin"};
   spec.uid = 1000;
   spec.gid = 1000;
@@ -294,7 +300,8 @@ TEST_F(ContainerdTest, SpecLimitsAndHardening) {
   EXPECT_NE(text.find("uid=1000\n"), std::string::npos) << text;
   EXPECT_NE(text.find("NoNewPrivs:\t1"), std::string::npos) << text;
   EXPECT_NE(text.find("CapEff:\t0000000000000000"), std::string::npos)
-      << "a non-root process keeps no effective capabilities\n" << text;
+      << "a non-root process keeps no effective capabilities\n"
+      << text;
   EXPECT_NE(text.find("rootfs=ro"), std::string::npos) << text;
   EXPECT_NE(text.find("tmp=rw"), std::string::npos) << text;
   EXPECT_NE(text.find("secret=s3cret"), std::string::npos) << text;
@@ -342,6 +349,37 @@ TEST_F(ContainerdTest, CancelledWaitLeavesTaskRunning) {
   auto exit = run_async(client_->wait_task(id));
   ASSERT_TRUE(exit) << exit.error().message();
   EXPECT_EQ(exit->status, 128u + SIGKILL);
+}
+
+// True when pid is gone or a zombie (a process reparented to an init that does not reap).
+bool dead(pid_t pid) {
+  std::string stat = read_file("/proc/" + std::to_string(pid) + "/stat");
+  auto close = stat.rfind(')');
+  return close == std::string::npos || stat.substr(close + 2, 1) == "Z";
+}
+
+// The test support's clean-up, checked: a test that ends with a paused task still there (a crashed
+// daemon, a failed assertion) must not leave that task's processes running after its containerd
+// goes. Killing the shim alone orphans them, and a frozen task ignores SIGKILL until thawed.
+TEST_F(ContainerdTest, APausedTaskLeftBehindDiesWithThePrivateContainerd) {
+  auto other = test::ContainerdProcess::start();
+  ASSERT_TRUE(other) << other.error().message();
+  auto c = Client::connect((*other)->socket(), "faas-it");
+  ASSERT_TRUE(c);
+  auto image = run_async(c->import_oci_archive(archive_, {kImageName, true}));
+  ASSERT_TRUE(image) << image.error().message();
+  auto spec = spec_from_image(image->config);
+  ASSERT_TRUE(spec) << spec.error().message();
+  std::string id = unique_id("left");
+  auto pid = run_async(run_container(*c, id, *image, *spec, TaskIo{}));
+  ASSERT_TRUE(pid) << pid.error().message();
+  ASSERT_TRUE(run_async(c->pause_task(id)));
+  ASSERT_FALSE(dead(*pid));
+  other->reset();  // the destructor: containerd stopped, leftovers killed
+  auto deadline = std::chrono::steady_clock::now() + test::kWaitTimeout;
+  while (!dead(*pid) && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(20ms);
+  EXPECT_TRUE(dead(*pid)) << "the paused task's process " << *pid << " outlived its containerd";
 }
 
 TEST(ContainerdClient, NothingListeningIsUnavailable) {
