@@ -28,7 +28,7 @@ LABEL_PREFIX=org.faaspp.base-images
 IMAGES=(
   "debian|docker.io/library/debian:bookworm-slim|"
   "python|docker.io/library/python:3.11-slim-bookworm|python3 python3-pip python3-venv"
-  "node|docker.io/library/node:20-bookworm-slim|nodejs"
+  "node|docker.io/library/node:20-bookworm-slim|nodejs npm"
   "golang|docker.io/library/golang:1.19-bookworm|golang-go ca-certificates"
   "gcc|docker.io/library/gcc:12-bookworm|g++ libboost-dev"
   "watchdog|ghcr.io/openfaas/of-watchdog:0.9.15|"
@@ -200,7 +200,7 @@ build_language() {
       mkdir -p "$dir/go/bin" "$dir/go/src" && chmod -R 777 "$dir/go"
       config=(--env "PATH=/go/bin:$path" --env GOPATH=/go --workingdir /go --cmd bash) ;;
   esac
-  commit_dir "$dir" "$name" "$key" "${config[@]}"
+  commit_dir "$dir" "$name" "$key" --label "$LABEL_PREFIX.packages=$packages" "${config[@]}"
   rm -rf "$dir" "$dir.log"
 }
 
@@ -273,8 +273,14 @@ main() {
         build_watchdog "$key" "$name" "$sha" ;;
       *)
         if [ $FORCE = 0 ] && image_exists "$name"; then
-          log "$name: present, skipped (--force rebuilds)"
-          continue
+          # Rebuilt when its package list changed; images from before the label are kept.
+          local had
+          had=$(image_label "$name" "$LABEL_PREFIX.packages")
+          if [ -z "$had" ] || [ "$had" = "$packages" ]; then
+            log "$name: present, skipped (--force rebuilds)"
+            continue
+          fi
+          log "$name: its packages changed ($had -> $packages), rebuilding"
         fi
         build_language "$key" "$name" "$packages" ;;
     esac

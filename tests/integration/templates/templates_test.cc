@@ -301,6 +301,11 @@ void check_node(Deployment& fn) {
                          .body = "hi"});
   EXPECT_EQ(text.status, 200);
   EXPECT_EQ(text.body, "text:hi");
+  Reply dep = call(fn, {.method = "POST",
+                        .target = "/dep",
+                        .headers = {{"Content-Type", "text/plain"}},
+                        .body = "npm"});
+  EXPECT_EQ(dep.body, "NPM!") << "the handler's npm dependency";
   Reply failed = call(fn, {.method = "POST", .target = "/fail", .headers = {}, .body = ""});
   EXPECT_EQ(failed.status, 500);
   EXPECT_EQ(failed.body, "node handler failed on purpose");
@@ -320,14 +325,22 @@ TEST_F(TemplatesTest, Node) {
   Files files{
       {"handler.js",
        "'use strict'\n"
+       "const shout = require('shout')\n"
        "module.exports = async (event, context) => {\n"
        "  if (event.path === '/fail') return context.fail('node handler failed on purpose')\n"
        "  if (event.path === '/throw') throw new Error('node handler threw')\n"
        "  if (event.path === '/text') return 'text:' + event.body\n"
+       "  if (event.path === '/dep') return shout(event.body)\n"
        "  return context.status(202).headers({'X-Fn': 'node'}).succeed({\n"
        "    method: event.method, path: event.path, query: event.query,\n"
        "    n: event.body.n + 1, contentType: event.headers['content-type']})\n"
-       "}\n"}};
+       "}\n"},
+      // A dependency, as users add them to function/package.json; a local one (file:), so
+      // `npm install` in the build needs no package registry.
+      {"package.json", R"({"name": "fn", "version": "1.0.0", "main": "handler.js",)"
+                       R"( "dependencies": {"shout": "file:./shout"}})"},
+      {"shout/package.json", R"({"name": "shout", "version": "1.0.0", "main": "index.js"})"},
+      {"shout/index.js", "module.exports = (s) => String(s).toUpperCase() + '!'\n"}};
   auto fn = build_and_deploy("node", files, {"handler.js", "package.json"});
   ASSERT_NE(fn, nullptr);
   check_node(*fn);
