@@ -96,7 +96,7 @@ Result<int> run_process(const std::vector<std::string>& argv, const Environment&
 }
 
 Result<Captured> capture_process(const std::vector<std::string>& argv, const Environment& env,
-                                 const fs::path& cwd) {
+                                 const fs::path& cwd, bool with_stderr) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) return errno_error(errno, "pipe");
   Fd read_end(fds[0]);
@@ -104,6 +104,7 @@ Result<Captured> capture_process(const std::vector<std::string>& argv, const Env
   FileActions actions;
   ::posix_spawn_file_actions_addopen(actions.get(), 0, "/dev/null", O_RDONLY, 0);
   ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 1);
+  if (with_stderr) ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 2);
   // glibc 2.36 has the _np chdir action; it runs in the child only.
   if (!cwd.empty()) ::posix_spawn_file_actions_addchdir_np(actions.get(), cwd.c_str());
   auto pid = spawn(argv, env, actions.get());

@@ -1,5 +1,6 @@
 // template pull: templates from a directory or a git repository into ./template.
 #include <algorithm>
+#include <sstream>
 
 #include <stdlib.h>
 
@@ -9,6 +10,19 @@
 namespace faas::cli {
 namespace fs = std::filesystem;
 namespace {
+
+// ": <git's first fatal: line>" (the cause; later ones are advice), else its last line, or "".
+std::string git_cause(const std::string& output) {
+  std::string last, fatal;
+  std::istringstream lines(output);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty()) continue;
+    last = line;
+    if (fatal.empty() && line.starts_with("fatal: ")) fatal = line;
+  }
+  std::string cause = fatal.empty() ? last : fatal;
+  return cause.empty() ? "" : ": " + cause;
+}
 
 Result<void> git_clone(const std::string& source, const fs::path& into, const Environment& env) {
   std::string url = source;
@@ -24,10 +38,13 @@ Result<void> git_clone(const std::string& source, const fs::path& into, const En
   argv.insert(argv.end(), {url, into.string()});
   Environment child = env;
   child["GIT_TERMINAL_PROMPT"] = "0";  // never stop to ask for credentials
-  auto rc = run_process(argv, child);
+  // git's own words go into our one error line, not as a paragraph before it.
+  auto rc = capture_process(argv, child, {}, true);
   if (!rc) return rc.error();
-  if (*rc != 0)
-    return invalid_argument("git clone " + source + " failed (exit " + std::to_string(*rc) + ")");
+  if (rc->exit_code != 0) {
+    return invalid_argument("git clone " + source + " failed (exit " +
+                            std::to_string(rc->exit_code) + ")" + git_cause(rc->out));
+  }
   return {};
 }
 

@@ -178,6 +178,10 @@ TEST_F(PullTemplates, FromAGitRepositoryAtARef) {
   auto bad = pull_templates({.source = url + "#nope"}, env_, cwd_.path());
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message().find("git clone"), std::string::npos);
+  // One line, git's reason in it.
+  EXPECT_NE(bad.error().message().find("): fatal: Remote branch nope not found"), std::string::npos)
+      << bad.error().message();
+  EXPECT_EQ(bad.error().message().find('\n'), std::string::npos) << bad.error().message();
 }
 
 }  // namespace

@@ -22,12 +22,13 @@ Result<int> run_process(const std::vector<std::string>& argv, const Environment&
 
 struct Captured {
   int exit_code = 0;
-  std::string out;  // stdout; stderr goes to the CLI's stderr
+  std::string out;  // stdout (and stderr with with_stderr); else stderr goes to the CLI's stderr
 };
 
-// Runs argv in `cwd` (empty: the CLI's) with stdout captured; stdin is /dev/null.
+// Runs argv in `cwd` (empty: the CLI's) with stdout captured; stdin is /dev/null. with_stderr:
+// stderr is captured into `out` too, for tools whose failure the CLI reports in its own words.
 Result<Captured> capture_process(const std::vector<std::string>& argv, const Environment& env,
-                                 const std::filesystem::path& cwd = {});
+                                 const std::filesystem::path& cwd = {}, bool with_stderr = false);
 
 // A private temporary directory (mkdtemp under $TMPDIR or /tmp), removed with its contents when
 // destroyed. path() is empty when it could not be created.
