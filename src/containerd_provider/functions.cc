@@ -7,32 +7,27 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
-#include "core.h"
 #include "faas/api/json.h"
 #include "faas/containerd/netns.h"
 #include "faas/core/env.h"
 #include "faas/core/log.h"
 #include "faas/provider/errors.h"
+#include "faas/provider/lookup.h"
 #include "faas/provider/secret_store.h"
+
+#include "core.h"
 #include "replica_spec.h"
 
 namespace faas::containerd_provider::detail {
 
 namespace net = boost::asio;
-using provider::ProviderErrc;
+using provider::checked_name;
 using provider::provider_error;
+using provider::ProviderErrc;
 
 namespace {
 
 constexpr const char* kScaleMinLabel = "com.openfaas.scale.min";
-
-Result<void> checked_name(std::string_view what, std::string_view name) {
-  if (auto v = api::validate_name(what, name); !v) {
-    return provider_error(ProviderErrc::kInvalid, v.error().context);
-  }
-  return {};
-}
-
 
 bool has_old_generation(const Function& fn) {
   return std::any_of(fn.replicas.begin(), fn.replicas.end(),
@@ -65,35 +60,27 @@ std::string new_replica_id(const std::string& fn) {
 }
 
 Result<void> Core::check_open() const {
-  if (closed_) return provider_error(ProviderErrc::kUnavailable, "the containerd provider is shut down");
+  if (closed_)
+    return provider_error(ProviderErrc::kUnavailable, "the containerd provider is shut down");
   return {};
 }
 
 Result<std::string> Core::resolve_namespace(const std::string& namespace_) const {
   if (auto open = check_open(); !open) return open.error();
-  std::string ns = namespace_.empty() ? config_.default_namespace : namespace_;
-  if (auto v = checked_name("namespace", ns); !v) return v.error();
-  if (!namespaces_.contains(ns)) {
-    return provider_error(ProviderErrc::kInvalid,
-                          "namespace: \"" + ns + "\" does not exist (create it with label openfaas=1)");
-  }
-  return ns;
+  return provider::resolve_namespace(namespace_, config_.default_namespace, namespaces_);
 }
 
 Result<std::shared_ptr<Function>> Core::find(const provider::FunctionRef& ref) const {
   auto ns = resolve_namespace(ref.namespace_);
   if (!ns) return ns.error();
-  auto it = functions_.find({*ns, ref.name});
-  if (it == functions_.end()) {
-    return provider_error(ProviderErrc::kNotFound, "function not found: " + ref.name + "." + *ns);
-  }
-  return it->second;
+  return provider::find_function(functions_, *ns, ref.name);
 }
 
 Result<std::optional<std::uint64_t>> Core::validate(api::FunctionDeployment& spec) const {
   if (auto v = checked_name("service", spec.service); !v) return v.error();
   // Replica ids are "<name>-<8 hex>" and containerd ids stop at 76 characters.
-  if (spec.service.size() > 54) return provider_error(ProviderErrc::kInvalid, "service: longer than 54 characters");
+  if (spec.service.size() > 54)
+    return provider_error(ProviderErrc::kInvalid, "service: longer than 54 characters");
   auto ns = resolve_namespace(spec.namespace_);
   if (!ns) return ns.error();
   spec.namespace_ = *ns;
@@ -116,8 +103,9 @@ Result<std::optional<std::uint64_t>> Core::validate(api::FunctionDeployment& spe
     if (auto it = spec.labels->find(kScaleMinLabel); it != spec.labels->end()) {
       auto n = parse_int(it->second, 0, std::numeric_limits<long long>::max());
       if (!n) {
-        return provider_error(ProviderErrc::kInvalid, std::string("labels.") + kScaleMinLabel + ": \"" +
-                                                          it->second + "\" is not a non-negative integer");
+        return provider_error(ProviderErrc::kInvalid, std::string("labels.") + kScaleMinLabel +
+                                                          ": \"" + it->second +
+                                                          "\" is not a non-negative integer");
       }
       min = static_cast<std::uint64_t>(*n);
     }
@@ -131,13 +119,15 @@ Task<void> Core::deploy(api::FunctionDeployment spec) {
   if (!min) co_return min.error();
   Key key{spec.namespace_, spec.service};
   if (functions_.contains(key)) {
-    co_return provider_error(ProviderErrc::kConflict, "function " + spec.service + " already exists in namespace " +
+    co_return provider_error(ProviderErrc::kConflict, "function " + spec.service +
+                                                          " already exists in namespace " +
                                                           spec.namespace_ + "; update it instead");
   }
   auto image = co_await resolve_image(spec.namespace_, spec.image);
   if (!image) co_return image.error();
   if (functions_.contains(key)) {  // deployed meanwhile (the pull took a while)
-    co_return provider_error(ProviderErrc::kConflict, "function " + spec.service + " already exists");
+    co_return provider_error(ProviderErrc::kConflict,
+                             "function " + spec.service + " already exists");
   }
   auto fn = std::make_shared<Function>();
   fn->stored = StoredFunction{.spec = std::move(spec),
@@ -165,7 +155,8 @@ Task<void> Core::update(api::FunctionDeployment spec) {
   auto fn = *found;
   auto image = co_await resolve_image(spec.namespace_, spec.image);
   if (!image) co_return image.error();
-  if (fn->removed) co_return provider_error(ProviderErrc::kNotFound, "function removed: " + spec.service);
+  if (fn->removed)
+    co_return provider_error(ProviderErrc::kNotFound, "function removed: " + spec.service);
   StoredFunction next = fn->stored;
   next.spec = std::move(spec);
   if (*min) next.replicas = **min;
@@ -183,7 +174,8 @@ Task<void> Core::update(api::FunctionDeployment spec) {
   co_await converge(fn);
   // Old replicas go once the new ones are ready (converge); wait for that, bounded.
   auto deadline = Clock::now() + config_.ready_timeout;
-  while (!closed_ && !fn->removed && fn->stored.generation == generation && has_old_generation(*fn)) {
+  while (!closed_ && !fn->removed && fn->stored.generation == generation &&
+         has_old_generation(*fn)) {
     if (co_await fn->changed->wait_until(deadline) != Notifier::Wake::kNotified) {
       log_warn("containerd provider: " + fn->name() + "." + fn->ns() +
                ": new replicas not ready after update; previous ones keep serving until they are");
@@ -275,7 +267,8 @@ Task<void> Core::scale(provider::FunctionRef ref, std::uint64_t replicas) {
   if (changed) {
     std::string ns = fn->ns(), name = fn->name();
     // GCC 12: no lambda temporaries inside a co_await expression.
-    auto saved_op = in_db([ns, name, replicas](StateDb& db) { return db.set_replicas(ns, name, replicas); });
+    auto saved_op =
+        in_db([ns, name, replicas](StateDb& db) { return db.set_replicas(ns, name, replicas); });
     auto saved = co_await std::move(saved_op);
     if (!saved) log_error("containerd provider: " + saved.error().message());
   }
@@ -297,15 +290,18 @@ Task<void> Core::wait_available(provider::FunctionRef ref, std::uint64_t count,
   auto deadline = Clock::now() + timeout;
   while (ready_replicas(*fn, config_.watchdog_port).size() < count) {
     if (closed_) co_return check_open();
-    if (fn->removed) co_return provider_error(ProviderErrc::kNotFound, "function removed: " + ref.name);
+    if (fn->removed)
+      co_return provider_error(ProviderErrc::kNotFound, "function removed: " + ref.name);
     auto wake = co_await fn->changed->wait_until(deadline);
     if (wake == Notifier::Wake::kDeadline) {
-      co_return provider_error(ProviderErrc::kTimeout,
-                               ref.name + ": " + std::to_string(ready_replicas(*fn, config_.watchdog_port).size()) +
-                                   " of " + std::to_string(count) + " replicas ready" +
-                                   (fn->reason.empty() ? "" : " (" + fn->reason + ")"));
+      co_return provider_error(
+          ProviderErrc::kTimeout,
+          ref.name + ": " + std::to_string(ready_replicas(*fn, config_.watchdog_port).size()) +
+              " of " + std::to_string(count) + " replicas ready" +
+              (fn->reason.empty() ? "" : " (" + fn->reason + ")"));
     }
-    if (wake == Notifier::Wake::kCancelled) co_return provider_error(ProviderErrc::kUnavailable, "cancelled");
+    if (wake == Notifier::Wake::kCancelled)
+      co_return provider_error(ProviderErrc::kUnavailable, "cancelled");
   }
   co_return Result<void>{};
 }

@@ -6,29 +6,24 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 
-#include "core.h"
 #include "faas/api/json.h"
 #include "faas/core/log.h"
 #include "faas/provider/errors.h"
+#include "faas/provider/lookup.h"
+
+#include "core.h"
 
 namespace faas::process_provider::detail {
 
 namespace net = boost::asio;
-using provider::ProviderErrc;
+using provider::checked_name;
 using provider::provider_error;
+using provider::ProviderErrc;
 using Clock = std::chrono::steady_clock;
 
 namespace {
 
 constexpr const char* kScaleMinLabel = "com.openfaas.scale.min";
-
-// validate_name's invalid_argument as the provider's kInvalid, message kept.
-Result<void> checked_name(std::string_view what, std::string_view name) {
-  if (auto v = api::validate_name(what, name); !v) {
-    return provider_error(ProviderErrc::kInvalid, v.error().context);
-  }
-  return {};
-}
 
 bool all_ready(const std::vector<std::shared_ptr<Replica>>& replicas) {
   return std::all_of(replicas.begin(), replicas.end(), [](const auto& r) { return r->ready(); });
@@ -53,29 +48,20 @@ Core::Core(net::any_io_executor ex, ProcessProviderConfig config)
 }
 
 Result<void> Core::check_open() const {
-  if (closed_) return provider_error(ProviderErrc::kUnavailable, "the process provider is shut down");
+  if (closed_)
+    return provider_error(ProviderErrc::kUnavailable, "the process provider is shut down");
   return {};
 }
 
 Result<std::string> Core::resolve_namespace(const std::string& namespace_) const {
   if (auto open = check_open(); !open) return open.error();
-  std::string ns = namespace_.empty() ? config_.default_namespace : namespace_;
-  if (auto v = checked_name("namespace", ns); !v) return v.error();
-  if (!namespaces_.contains(ns)) {
-    return provider_error(ProviderErrc::kInvalid, "namespace: \"" + ns +
-                                                      "\" does not exist (create it with label openfaas=1)");
-  }
-  return ns;
+  return provider::resolve_namespace(namespace_, config_.default_namespace, namespaces_);
 }
 
 Result<std::shared_ptr<Function>> Core::find(const provider::FunctionRef& ref) const {
   auto ns = resolve_namespace(ref.namespace_);
   if (!ns) return ns.error();
-  auto it = functions_.find({*ns, ref.name});
-  if (it == functions_.end()) {
-    return provider_error(ProviderErrc::kNotFound, "function not found: " + ref.name + "." + *ns);
-  }
-  return it->second;
+  return provider::find_function(functions_, *ns, ref.name);
 }
 
 Result<std::optional<std::uint64_t>> Core::validate(api::FunctionDeployment& spec) const {
@@ -100,8 +86,9 @@ Result<std::optional<std::uint64_t>> Core::validate(api::FunctionDeployment& spe
     if (auto it = spec.labels->find(kScaleMinLabel); it != spec.labels->end()) {
       auto n = parse_int(it->second, 0, std::numeric_limits<long long>::max());
       if (!n) {
-        return provider_error(ProviderErrc::kInvalid, std::string("labels.") + kScaleMinLabel + ": \"" +
-                                                          it->second + "\" is not a non-negative integer");
+        return provider_error(ProviderErrc::kInvalid, std::string("labels.") + kScaleMinLabel +
+                                                          ": \"" + it->second +
+                                                          "\" is not a non-negative integer");
       }
       min = static_cast<std::uint64_t>(*n);
     }
@@ -156,14 +143,16 @@ void Core::reconcile(Function& fn) {
   std::erase_if(fn.stopping, [](const auto& w) { return w.expired(); });
   while (fn.current.size() > fn.desired) {
     // Stop one that is not serving yet if there is one, else the newest.
-    auto it = std::find_if(fn.current.rbegin(), fn.current.rend(), [](const auto& r) { return !r->ready(); });
+    auto it = std::find_if(fn.current.rbegin(), fn.current.rend(),
+                           [](const auto& r) { return !r->ready(); });
     auto victim_it = it != fn.current.rend() ? std::prev(it.base()) : std::prev(fn.current.end());
     auto victim = *victim_it;
     fn.current.erase(victim_it);
     fn.stopping.push_back(victim);
     victim->begin_stop();
     auto deadline = Clock::now() + config_.stop_grace;
-    net::co_spawn(ex_, [victim, deadline]() { return victim->finish_stop(deadline); }, net::detached);
+    net::co_spawn(
+        ex_, [victim, deadline]() { return victim->finish_stop(deadline); }, net::detached);
   }
   fn.context->changed.notify();
 }
@@ -173,13 +162,15 @@ Task<void> Core::deploy(api::FunctionDeployment spec) {
   if (!min) co_return min.error();
   Key key{spec.namespace_, spec.service};
   if (functions_.contains(key)) {
-    co_return provider_error(ProviderErrc::kConflict, "function " + spec.service + " already exists in namespace " +
+    co_return provider_error(ProviderErrc::kConflict, "function " + spec.service +
+                                                          " already exists in namespace " +
                                                           spec.namespace_ + "; update it instead");
   }
   auto fn = std::make_shared<Function>();
   fn->desired = min->value_or(1);
   fn->created_at = std::chrono::system_clock::now();
-  fn->context = std::make_shared<FunctionContext>(ex_, spec.service, spec.namespace_, config_.log_lines);
+  fn->context =
+      std::make_shared<FunctionContext>(ex_, spec.service, spec.namespace_, config_.log_lines);
   fn->spec = std::move(spec);
   functions_.emplace(key, fn);
   reconcile(*fn);
@@ -199,7 +190,8 @@ Task<void> Core::update(api::FunctionDeployment spec) {
   for (auto& r : fn->current) fn->retiring.push_back(std::move(r));
   fn->current.clear();
   reconcile(*fn);
-  net::co_spawn(ex_, [self, fn, generation]() { return self->rollout(fn, generation); }, net::detached);
+  net::co_spawn(
+      ex_, [self, fn, generation]() { return self->rollout(fn, generation); }, net::detached);
   auto deadline = Clock::now() + config_.ready_timeout;
   while (!closed_ && !fn->removed && fn->generation == generation && fn->rolled_out < generation) {
     if (co_await fn->context->changed.wait_until(deadline) != Notifier::Wake::kNotified) {
@@ -315,13 +307,16 @@ Task<void> Core::wait_available(provider::FunctionRef ref, std::uint64_t count,
   auto deadline = Clock::now() + timeout;
   while (ready_replicas(*fn).size() < count) {
     if (closed_) co_return check_open();
-    if (fn->removed) co_return provider_error(ProviderErrc::kNotFound, "function removed: " + ref.name);
+    if (fn->removed)
+      co_return provider_error(ProviderErrc::kNotFound, "function removed: " + ref.name);
     auto wake = co_await fn->context->changed.wait_until(deadline);
     if (wake == Notifier::Wake::kDeadline) {
-      co_return provider_error(ProviderErrc::kTimeout, ref.name + ": " + std::to_string(ready_replicas(*fn).size()) +
-                                                           " of " + std::to_string(count) + " replicas ready");
+      co_return provider_error(ProviderErrc::kTimeout,
+                               ref.name + ": " + std::to_string(ready_replicas(*fn).size()) +
+                                   " of " + std::to_string(count) + " replicas ready");
     }
-    if (wake == Notifier::Wake::kCancelled) co_return provider_error(ProviderErrc::kUnavailable, "cancelled");
+    if (wake == Notifier::Wake::kCancelled)
+      co_return provider_error(ProviderErrc::kUnavailable, "cancelled");
   }
   co_return Result<void>{};
 }
