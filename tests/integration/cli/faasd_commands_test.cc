@@ -522,7 +522,9 @@ TEST_F(FaasCli, ListDescribeScaleReadyLogsAndRemove) {
   EXPECT_NE(r.out.find("e2e-ls:0.1"), npos) << r.out;
   r = cli({"ls", "-q", "--sort", "creation"});
   EXPECT_EQ(r.out, "e2e-ls-b\ne2e-ls-a\n");
-  for (int i = 0; i < 3; ++i) ASSERT_EQ(cli({"invoke", "e2e-ls-a"}).code, 0);
+  for (int i = 0; i < 3; ++i) ASSERT_EQ(cli({"invoke", "e2e-ls-b"}).code, 0);
+  r = cli({"ls", "-q", "--sort", "invocations"});
+  EXPECT_EQ(r.out, "e2e-ls-b\ne2e-ls-a\n");
   EXPECT_ERROR_LINE(cli({"list", "--sort", "size"}), "--sort");
 
   r = cli({"describe", "e2e-ls-a"});
@@ -576,6 +578,26 @@ TEST_F(FaasCli, ListDescribeScaleReadyLogsAndRemove) {
   for (const auto& line : lines_of(r.out)) {
     EXPECT_TRUE(line.starts_with("{") && line.find("\"name\":\"e2e-ls-b\"") != npos) << line;
   }
+  // Following (--tail, the default): a line logged after it started shows up while it runs.
+  auto follow = world_->spawn_cli({"logs", "e2e-ls-b", "--lines", "1"}, {.cwd = project_});
+  ASSERT_TRUE(follow) << follow.error().message();
+  struct Reaper {  // a failed assertion below must not leave it following
+    pid_t pid;
+    ~Reaper() {
+      if (pid > 0 && ::kill(-pid, SIGKILL) == 0) wait_pid(pid, kWaitTimeout);
+    }
+  } reaper{follow->pid};
+  for (int i = 0; i < 300 && follow->out().empty(); ++i) std::this_thread::sleep_for(100ms);
+  EXPECT_FALSE(follow->out().empty()) << "no last line";
+  ASSERT_EQ(cli({"invoke", "e2e-ls-b", "-m", "DELETE"}).code, 0);
+  for (int i = 0; i < 300 && follow->out().find("log-marker-DELETE") == npos; ++i) {
+    std::this_thread::sleep_for(100ms);
+  }
+  EXPECT_FALSE(process_gone(follow->pid)) << "logs stopped following";
+  ::kill(-follow->pid, SIGTERM);
+  auto followed = world_->finish(*follow, 10s);
+  reaper.pid = -1;
+  EXPECT_NE(followed.out.find(") stderr: log-marker-DELETE\n"), npos) << followed.out;
   r = cli({"logs", "e2e-ls-b", "--tail=false", "-o", "keyvalue"});
   EXPECT_NE(r.out.find("name=e2e-ls-b instance=e2e-ls-b-"), npos) << r.out;
   EXPECT_ERROR_LINE(cli({"logs", "e2e-ls-b", "-o", "yaml"}), "-o must be plain");

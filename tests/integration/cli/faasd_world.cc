@@ -151,7 +151,10 @@ Result<void> FaasdWorld::write_function(const std::string& dir) const {
   return {};
 }
 
-CliRun FaasdWorld::cli(const std::vector<std::string>& args, const CliOptions& o) const {
+std::string FaasdWorld::Running::out() const { return read_file(out_path); }
+
+Result<FaasdWorld::Running> FaasdWorld::spawn_cli(const std::vector<std::string>& args,
+                                                  const CliOptions& o) const {
   static std::atomic<int> counter{0};
   const std::string base = dir() + "/cli-" + std::to_string(++counter);
   std::ofstream(base + ".in", std::ios::binary) << o.input;
@@ -165,35 +168,43 @@ CliRun FaasdWorld::cli(const std::vector<std::string>& args, const CliOptions& o
   }
   std::vector<std::string> argv{faas_cli_path()};
   argv.insert(argv.end(), args.begin(), args.end());
-
-  CliRun run;
+  Running running{-1, base + ".out", base + ".err"};
   Spawner s;
   // Its own process group, so a timeout kills buildah and git with it.
   posix_spawnattr_setpgroup(&s.attr, 0);
   posix_spawnattr_setflags(&s.attr,
                            POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETPGROUP);
   posix_spawn_file_actions_addopen(&s.actions, 0, (base + ".in").c_str(), O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&s.actions, 1, (base + ".out").c_str(),
+  posix_spawn_file_actions_addopen(&s.actions, 1, running.out_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&s.actions, 2, (base + ".err").c_str(),
+  posix_spawn_file_actions_addopen(&s.actions, 2, running.err_path.c_str(),
                                    O_WRONLY | O_CREAT | O_TRUNC, 0644);
   posix_spawn_file_actions_addchdir_np(&s.actions, o.cwd.empty() ? dir().c_str() : o.cwd.c_str());
   auto pid = s.spawn(argv, env);
-  if (!pid) {
-    run.err = pid.error().message();
-    return run;
-  }
-  auto status = wait_pid(*pid, o.timeout);
+  if (!pid) return pid.error();
+  running.pid = *pid;
+  return running;
+}
+
+CliRun FaasdWorld::finish(const Running& running, std::chrono::milliseconds timeout) const {
+  CliRun run;
+  auto status = wait_pid(running.pid, timeout);
   if (!status) {
-    ::kill(-*pid, SIGKILL);
-    wait_pid(*pid, kWaitTimeout);
+    ::kill(-running.pid, SIGKILL);
+    wait_pid(running.pid, kWaitTimeout);
   } else if (WIFEXITED(*status)) {
     run.code = WEXITSTATUS(*status);
   }
-  run.out = read_file(base + ".out");
-  run.err = read_file(base + ".err");
+  run.out = read_file(running.out_path);
+  run.err = read_file(running.err_path);
   if (!status) run.err += "\n[faas-cli timed out]";
   return run;
+}
+
+CliRun FaasdWorld::cli(const std::vector<std::string>& args, const CliOptions& o) const {
+  auto running = spawn_cli(args, o);
+  if (!running) return CliRun{.err = running.error().message()};
+  return finish(*running, o.timeout);
 }
 
 }  // namespace faas::test

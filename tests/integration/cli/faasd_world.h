@@ -58,6 +58,17 @@ class FaasdWorld {
   const Environment& env() const { return env_; }  // what faas-cli runs with
 
   CliRun cli(const std::vector<std::string>& args, const CliOptions& options) const;
+
+  // A faas-cli still running (e.g. `logs` following), its output in files read as it grows.
+  struct Running {
+    pid_t pid = -1;  // also its process group
+    std::string out_path;
+    std::string err_path;
+    std::string out() const;
+  };
+  Result<Running> spawn_cli(const std::vector<std::string>& args, const CliOptions& options) const;
+  // Waits for it to exit (killing its group after options.timeout) and collects its output.
+  CliRun finish(const Running& running, std::chrono::milliseconds timeout) const;
   // A function's build context in dir (created): Dockerfile, rootfs/, handler.sh (prints the
   // request's method, query, content type, X-Foo header and $GREETING, a marker on stderr, then
   // echoes the body) and probe.sh (prints writable or read-only for the root file system).
