@@ -25,13 +25,6 @@ std::vector<std::string> strings(const nlohmann::json& j) {
 }
 
 Result<pid_t> spawn_in_own_group(const std::vector<std::string>& argv, const Environment& env) {
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  std::vector<std::string> envp_strings = to_envp(env);
-  std::vector<char*> envp;
-  for (auto& e : envp_strings) envp.push_back(e.data());
-  envp.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawnattr_t attr;
   ::posix_spawn_file_actions_init(&actions);
@@ -47,16 +40,10 @@ Result<pid_t> spawn_in_own_group(const std::vector<std::string>& argv, const Env
   ::posix_spawnattr_setsigdefault(&attr, &all);
   ::posix_spawnattr_setflags(
       &attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
-  pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, args[0], &actions, &attr, args.data(), envp.data());
+  auto pid = spawn_process(argv, env, &actions, &attr);
   ::posix_spawn_file_actions_destroy(&actions);
   ::posix_spawnattr_destroy(&attr);
-  if (rc != 0) return errno_error(rc, "cannot run " + argv[0]);
   return pid;
-}
-
-int exit_code(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 }
 
 // Waits up to `ms` for pid; true when it was reaped.
@@ -144,7 +131,7 @@ Result<std::optional<int>> run_until_interrupted(const std::vector<std::string>&
   for (;;) {
     int status = 0;
     pid_t r = ::waitpid(*pid, &status, WNOHANG);
-    if (r == *pid) return std::optional<int>(exit_code(status));
+    if (r == *pid) return std::optional<int>(exit_code_of(status));
     if (r < 0 && errno != EINTR) return errno_error(errno, "waiting for " + argv[0]);
     pollfd p{(*interrupt)->fd(), POLLIN, 0};
     if (::poll(&p, 1, 50) > 0) break;

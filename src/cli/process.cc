@@ -48,12 +48,14 @@ Result<int> wait_child(pid_t pid, const std::string& what) {
   while (::waitpid(pid, &status, 0) < 0) {
     if (errno != EINTR) return errno_error(errno, "waiting for " + what);
   }
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  return 128 + WTERMSIG(status);
+  return exit_code_of(status);
 }
 
-Result<pid_t> spawn(const std::vector<std::string>& argv, const Environment& env,
-                    posix_spawn_file_actions_t* actions) {
+}  // namespace
+
+Result<pid_t> spawn_process(const std::vector<std::string>& argv, const Environment& env,
+                            const posix_spawn_file_actions_t* actions,
+                            const posix_spawnattr_t* attr) {
   std::vector<char*> args;
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
@@ -62,12 +64,14 @@ Result<pid_t> spawn(const std::vector<std::string>& argv, const Environment& env
   for (auto& e : envp_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
   pid_t pid = 0;
-  int rc = ::posix_spawn(&pid, args[0], actions, nullptr, args.data(), envp.data());
+  int rc = ::posix_spawn(&pid, args[0], actions, attr, args.data(), envp.data());
   if (rc != 0) return errno_error(rc, "cannot run " + argv[0]);
   return pid;
 }
 
-}  // namespace
+int exit_code_of(int status) {
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
 
 ScratchDir::ScratchDir() {
   std::string tmpl = (fs::temp_directory_path() / "faas-cli-XXXXXX").string();
@@ -90,7 +94,7 @@ std::optional<std::string> find_executable(std::string_view name, const Environm
 }
 
 Result<int> run_process(const std::vector<std::string>& argv, const Environment& env) {
-  auto pid = spawn(argv, env, nullptr);
+  auto pid = spawn_process(argv, env, nullptr, nullptr);
   if (!pid) return pid.error();
   return wait_child(*pid, argv[0]);
 }
@@ -107,7 +111,7 @@ Result<Captured> capture_process(const std::vector<std::string>& argv, const Env
   if (with_stderr) ::posix_spawn_file_actions_adddup2(actions.get(), write_end.get(), 2);
   // glibc 2.36 has the _np chdir action; it runs in the child only.
   if (!cwd.empty()) ::posix_spawn_file_actions_addchdir_np(actions.get(), cwd.c_str());
-  auto pid = spawn(argv, env, actions.get());
+  auto pid = spawn_process(argv, env, actions.get(), nullptr);
   if (!pid) return pid.error();
   write_end.reset();  // so read() sees EOF when the child exits
   Captured captured;

@@ -8,6 +8,9 @@
 #include <string_view>
 #include <vector>
 
+#include <spawn.h>
+#include <sys/types.h>
+
 #include "faas/core/env.h"
 #include "faas/core/result.h"
 
@@ -15,6 +18,15 @@ namespace faas::cli {
 
 // The full path of `name` in env's PATH (executable), or nullopt.
 std::optional<std::string> find_executable(std::string_view name, const Environment& env);
+
+// Starts argv (argv[0] a path) with `env` and the given spawn file actions and attributes (either
+// may be null): how every faas-cli child is started.
+Result<pid_t> spawn_process(const std::vector<std::string>& argv, const Environment& env,
+                            const posix_spawn_file_actions_t* actions,
+                            const posix_spawnattr_t* attr);
+
+// A wait status as a shell reports it: the exit code, or 128 + the signal that killed it.
+int exit_code_of(int status);
 
 // Runs argv (argv[0] a path) with the CLI's stdio and `env`, waits, and returns its exit code
 // (128 + signal when it was killed).
